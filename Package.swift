@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Alongside",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "alongside", targets: ["alongside"]),
+        .library(name: "AlongsideCore", targets: ["AlongsideCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        // The domain: pure Swift, no files, no database, no terminal.
+        .target(name: "AlongsideCore"),
+        // SQLite through GRDB: migrations, records, queries, the audit chain.
+        .target(
+            name: "AlongsideStore",
+            dependencies: [
+                "AlongsideCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        // Commands, the line grammar, completion, rendering, the REPL.
+        .target(
+            name: "AlongsideConsole",
+            dependencies: [
+                "AlongsideCore",
+                "AlongsideStore",
+                "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "alongside", dependencies: ["AlongsideConsole"]),
+        .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
+        .testTarget(name: "AlongsideStoreTests", dependencies: ["AlongsideStore"]),
+        .testTarget(
+            name: "AlongsideConsoleTests",
+            dependencies: ["AlongsideConsole", "alongside"]
+        ),
+    ]
+)

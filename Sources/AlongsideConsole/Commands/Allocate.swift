@@ -1,0 +1,112 @@
+import AlongsideCore
+import AlongsideStore
+import ArgumentParser
+import Foundation
+
+/// `allocate`: the exact batch proposal for everyone waiting.
+struct Allocate: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Propose mentors for everyone waiting at once (exact); --confirm assigns them.",
+        discussion: """
+            Matches as many waiting people as possible and, among those allocations, maximises \
+            the sum of score × priority, where priority = 1 + min(wait/target, 2) so longer \
+            waits weigh more. A mentor with k free places can take up to k people. Without \
+            --confirm nothing is changed; with it every pair is assigned in one transaction \
+            after the hard rules are checked again.
+
+            Examples:
+              allocate
+              allocate --confirm
+              allocate --format json
+            """)
+    static let requiredRole = Role.liaison
+
+    @Flag(help: "Assign the proposal.")
+    var confirm = false
+    @OptionGroup var output: FormatOption
+
+    func execute(_ session: Session) throws -> String {
+        let format = try session.format(output.format)
+        let now = session.now
+        let target = session.config.targetMinutes
+        func body(_ tx: any StoreReading) throws -> (Allocation, [String: String]) {
+            let states = try tx.mentorStates(at: now)
+            let waiting = try tx.waitingPresentations().filter { $0.status == .waiting }
+            let requests = try waiting.map { try session.matchRequest($0, in: tx) }
+            let allocation = session.matcher.allocate(
+                requests, mentors: states, at: now, targetMinutes: target)
+            let names = Dictionary(states.map { ($0.mentor.id.lowercased(), $0.mentor.name) }) { a, _ in a }
+            return (allocation, names)
+        }
+        let (allocation, names): (Allocation, [String: String])
+        if confirm {
+            (allocation, names) = try session.write("allocate --confirm") { tx in
+                let result = try body(tx)
+                // Re-check every pair inside the write transaction, against the caseloads
+                // as they are now, then assign.
+                var states = Dictionary(
+                    try tx.mentorStates(at: now).map { ($0.mentor.id.lowercased(), $0) }) { a, _ in a }
+                for pair in result.0.pairs {
+                    guard var p = try tx.presentation(pair.presentation), p.status == .waiting,
+                        let state = states[pair.mentorID.lowercased()]
+                    else { throw CommandError("the queue changed while allocating; run allocate again") }
+                    if let rule = session.matcher.firstFailedRule(
+                        state, for: try session.matchRequest(p, in: tx), at: now)
+                    {
+                        throw CommandError(
+                            "\(pair.mentorID) can no longer take \(p.id) (\(rule.rawValue)); run allocate again")
+                    }
+                    p.mentorID = state.mentor.id
+                    p.assignedAt = now
+                    try tx.updatePresentation(p)
+                    states[pair.mentorID.lowercased()]!.caseload += 1
+                }
+                return result
+            }
+        } else {
+            (allocation, names) = try session.read(body)
+        }
+        switch format {
+        case .json:
+            return JSONValue.object([
+                ("people", .array(allocation.people.map { .string(PresentationID.format($0)) })),
+                ("places", .array(allocation.places.map { .string($0) })),
+                ("weights", .array(allocation.weights.map { .array($0.map(JSONValue.number)) })),
+                (
+                    "pairs",
+                    .array(
+                        allocation.pairs.map {
+                            .object([
+                                ("presentation", .string(PresentationID.format($0.presentation))),
+                                ("mentor", .string($0.mentorID)), ("score", .double($0.score)),
+                                ("weight", .double($0.weight)),
+                            ])
+                        })
+                ),
+                ("total", .double(allocation.total)),
+                ("confirmed", .bool(confirm)),
+            ]).text
+        case .csv:
+            return CSV.document(
+                header: ["presentation", "mentor", "score", "weight"],
+                rows: allocation.pairs.map {
+                    [PresentationID.format($0.presentation), $0.mentorID, "\($0.score)", "\($0.weight)"]
+                })
+        default:
+            if allocation.people.isEmpty { return "Nobody is waiting for a mentor." }
+            var t = TextTable(["person", "mentor", "name", "score", "weight"], align: [.left, .left, .left, .right, .right])
+            for pair in allocation.pairs {
+                t.add([
+                    PresentationID.format(pair.presentation), pair.mentorID,
+                    names[pair.mentorID.lowercased()] ?? "", Fmt.score(pair.score), Fmt.score(pair.weight),
+                ])
+            }
+            var out = allocation.pairs.isEmpty ? "" : t.render(style: session.style)
+            let unmatched = allocation.unmatched.map(PresentationID.format)
+            out += "\(allocation.pairs.count) of \(allocation.people.count) matched, \(allocation.places.count) free place(s), total weight \(Fmt.score(allocation.total))."
+            if !unmatched.isEmpty { out += "\nNo mentor available for: \(unmatched.joined(separator: ", "))." }
+            out += confirm ? "\nAssigned." : (allocation.pairs.isEmpty ? "" : "\nNothing assigned yet; run 'allocate --confirm' to assign these.")
+            return out
+        }
+    }
+}

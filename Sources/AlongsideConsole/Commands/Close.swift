@@ -1,0 +1,61 @@
+import AlongsideCore
+import ArgumentParser
+import Foundation
+
+/// `close P OUTCOME`: end a presentation.
+struct Close: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "End a presentation with an outcome.",
+        discussion: """
+            Outcomes: supported-discharged, admitted, referred-community, referred-cmht (these \
+            need the person to have been seen); left-before-seen, no-mentor-available (these \
+            need them not to have been); declined-support (either). Closing ends the mentor's \
+            caseload for the person.
+
+            Examples:
+              close P12 supported-discharged
+              close P14 left-before-seen --at 10:05
+            """)
+    static let requiredRole = Role.liaison
+
+    @Argument(help: "The presentation, e.g. P12.")
+    var presentation: String
+    @Argument(help: "The outcome code.")
+    var outcome: String
+    @Option(help: "When it ended (default now).")
+    var at: String?
+
+    func execute(_ session: Session) throws -> String {
+        let now = session.now
+        let codes = Outcome.allCases.map(\.rawValue)
+        guard let outcome = Outcome(rawValue: self.outcome.lowercased()) else {
+            throw CommandError(
+                "OUTCOME: unknown outcome '\(self.outcome)'" + Suggestion.didYouMean(self.outcome, in: codes)
+                    + "; use one of \(codes.joined(separator: ", "))")
+        }
+        let when = try at.map { try session.time($0, option: "--at") } ?? now
+        if when > now { throw CommandError.field("--at", "is in the future") }
+        return try session.write("close") { tx in
+            var p = try session.presentation(presentation, in: tx)
+            if p.status == .closed {
+                throw CommandError("\(p.id) is already closed (\(p.outcome?.rawValue ?? ""))")
+            }
+            if outcome.needsSeen && p.seenAt == nil {
+                throw CommandError(
+                    "\(outcome.rawValue) needs \(p.id) to have been seen; record 'seen \(p.id)' first, or use left-before-seen, no-mentor-available or declined-support")
+            }
+            if outcome.needsNotSeen && p.seenAt != nil {
+                throw CommandError("\(p.id) was seen, so '\(outcome.rawValue)' cannot be its outcome")
+            }
+            let last = [p.arrivedAt, p.assignedAt, p.seenAt].compactMap { $0 }.max()!
+            if when < last {
+                throw CommandError.field(
+                    "--at", "is before the last recorded step (\(session.calendar.shortString(last)))")
+            }
+            p.closedAt = when
+            p.outcome = outcome
+            try tx.updatePresentation(p)
+            return "\(p.id) closed: \(outcome.rawValue)."
+        }
+    }
+}

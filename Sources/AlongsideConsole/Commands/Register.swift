@@ -1,0 +1,123 @@
+import AlongsideCore
+import ArgumentParser
+import Foundation
+
+/// `register`: record a presentation and show the best available mentors.
+struct Register: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record a person presenting and show the best available mentors.",
+        discussion: """
+            The wait clock starts at --at (default: now). Needs are lived-experience tags \
+            (see 'help tags'); the locality is where the person lives (see 'help localities').
+
+            Examples:
+              register --locality blackpool --needs alcohol,housing
+              register --locality fleetwood --needs bereavement --at 09:14 --mentor-gender female
+              register --locality preston --needs debt --nhs "943 476 5919" --language polish
+            """)
+    static let requiredRole = Role.liaison
+
+    @Option(help: "Locality id where the person lives, e.g. blackpool.")
+    var locality: String
+    @Option(help: "Needs: lived-experience tags separated by commas, e.g. alcohol,housing.")
+    var needs: String
+    @Option(help: "When they were referred to peer support (default now): 09:14, -15m, 2026-11-16T09:14.")
+    var at: String?
+    @Option(help: "A local reference (kept private, never logged).")
+    var ref: String?
+    @Option(help: "NHS number, 10 digits (checked; kept private, never logged).")
+    var nhs: String?
+    @Option(help: "Age band, e.g. 25-34.")
+    var ageBand: String?
+    @Option(help: "The person's gender.")
+    var gender: String?
+    @Option(help: "Mentor gender the person asked for (female, male, non-binary, …).")
+    var mentorGender: String?
+    @Option(help: "The person's preferred language.")
+    var language: String?
+    @Flag(help: "The clinician asked for a lead peer mentor.")
+    var leadMentor = false
+    @Option(help: "When they reached the ED, if earlier than the referral.")
+    var edArrival: String?
+    @OptionGroup var output: FormatOption
+
+    func execute(_ session: Session) throws -> String {
+        let format = try session.format(output.format)
+        let now = session.now
+        let locality = try session.locality(self.locality, option: "--locality")
+        let needs = try session.tagList(self.needs, option: "--needs")
+        let arrived = try at.map { try session.time($0, option: "--at") } ?? now
+        if arrived > now { throw CommandError.field("--at", "is in the future") }
+        var ed: Date? = nil
+        if let edArrival {
+            let t = try session.time(edArrival, option: "--ed-arrival")
+            if t > arrived {
+                throw CommandError.field(
+                    "--ed-arrival", "is after the referral time (--at); the ED arrival comes first")
+            }
+            ed = t
+        }
+        var nhsDigits: String? = nil
+        if let nhs {
+            do { nhsDigits = try NHSNumber(nhs).digits } catch {
+                throw CommandError.field("--nhs", error.description)
+            }
+        }
+        let ref = try Validate.text(self.ref, option: "--ref", max: 64)
+        let p = Presentation(
+            ref: ref, nhs: nhsDigits, locality: locality, needs: needs, arrivedAt: arrived,
+            edArrival: ed, ageBand: try Validate.text(ageBand, option: "--age-band", max: 16),
+            gender: try Validate.text(gender, option: "--gender", max: 32)?.lowercased(),
+            mentorGender: try Validate.text(mentorGender, option: "--mentor-gender", max: 32)?
+                .lowercased(),
+            language: try Validate.text(language, option: "--language", max: 32)?.lowercased(),
+            leadMentor: leadMentor)
+        let (stored, result, names) = try session.write("register") { tx in
+            var stored = p
+            stored.number = try tx.insertPresentation(p)
+            let request = try session.matchRequest(stored, in: tx)
+            let states = try tx.mentorStates(at: now)
+            let result = session.matcher.rank(request, mentors: states, at: now)
+            let names = Dictionary(states.map { ($0.mentor.id.lowercased(), $0.mentor.name) }) { a, _ in a }
+            return (stored, result, names)
+        }
+        switch format {
+        case .json:
+            return JSONValue.object([
+                ("presentation", .string(stored.id)),
+                ("arrived_at", .string(session.calendar.isoString(stored.arrivedAt))),
+                ("candidates", MatchRendering.candidatesJSON(result)),
+            ]).text
+        case .csv:
+            return MatchRendering.candidatesCSV(result, presentation: stored.id)
+        default:
+            var out = session.style.bold(stored.id)
+                + " registered, referred \(session.calendar.shortString(stored.arrivedAt)).\n"
+            if result.candidates.isEmpty {
+                out += session.style.yellow("No mentor is available now.")
+                    + " See 'match \(stored.id) --explain' for why; 'queue' keeps the person in view.\n"
+            } else {
+                out += "Best available mentors (assign with 'assign \(stored.id) MENTOR'):\n"
+                out += MatchRendering.candidatesTable(
+                    result, names: names, weights: session.config.weights, explain: false, limit: 3
+                ).render(style: session.style)
+            }
+            return out
+        }
+    }
+}
+
+/// Checks for free-text options.
+enum Validate {
+    /// Trims, refuses control characters and over-long text; nil stays nil, empty becomes nil.
+    static func text(_ value: String?, option: String, max: Int) throws -> String? {
+        guard let value else { return nil }
+        let t = value.trimmingCharacters(in: .whitespaces)
+        if t.isEmpty { return nil }
+        if t.count > max { throw CommandError.field(option, "is longer than \(max) characters") }
+        if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw CommandError.field(option, "contains control characters")
+        }
+        return t
+    }
+}

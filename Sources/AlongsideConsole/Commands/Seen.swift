@@ -1,0 +1,48 @@
+import AlongsideCore
+import ArgumentParser
+import Foundation
+
+/// `seen P`: the mentor has met the person; stops the wait clock.
+struct Seen: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record that the mentor has met the person: stops the wait clock.",
+        discussion: """
+            Examples:
+              seen P12
+              seen P12 --at 09:52
+            """)
+    static let requiredRole = Role.liaison
+
+    @Argument(help: "The presentation, e.g. P12.")
+    var presentation: String
+    @Option(help: "When they met (default now).")
+    var at: String?
+
+    func execute(_ session: Session) throws -> String {
+        let now = session.now
+        let when = try at.map { try session.time($0, option: "--at") } ?? now
+        if when > now { throw CommandError.field("--at", "is in the future") }
+        return try session.write("seen") { tx in
+            var p = try session.presentation(presentation, in: tx)
+            switch p.status {
+            case .waiting:
+                throw CommandError("\(p.id) has no mentor yet; assign one first ('match \(p.id)')")
+            case .seen: throw CommandError("\(p.id) was already seen")
+            case .closed: throw CommandError("\(p.id) is closed")
+            case .assigned: break
+            }
+            if let assigned = p.assignedAt, when < assigned {
+                throw CommandError.field(
+                    "--at", "is before the mentor was assigned (\(session.calendar.shortString(assigned)))")
+            }
+            p.seenAt = when
+            try tx.updatePresentation(p)
+            let wait = p.waitSeconds ?? 0
+            let target = session.config.targetMinutes
+            let verdict = wait <= target * 60
+                ? session.style.green("within the \(target)-minute target")
+                : session.style.red("over the \(target)-minute target")
+            return "\(p.id) seen by \(p.mentorID ?? "?") at \(session.calendar.timeString(when)): waited \(Fmt.minutes(wait)), \(verdict)."
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import AlongsideCore
+import AlongsideStore
+import ArgumentParser
+import Foundation
+
+/// `shift add` / `shift weekly`.
+struct ShiftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shift",
+        abstract: "Put a mentor on duty: one shift, or a weekly pattern.",
+        subcommands: [ShiftAdd.self, ShiftWeekly.self])
+}
+
+/// Refuses a shift that overlaps one the mentor already has.
+func checkNoOverlap(_ span: TimeSpan, mentor: String, tx: any StoreReading, cal: SiteCalendar) throws {
+    if let clash = try tx.shifts(mentor: mentor, overlapping: span).first {
+        throw CommandError(
+            "\(mentor) already has a shift \(cal.shortString(clash.span.start)) – \(cal.shortString(clash.span.end)) that overlaps \(cal.shortString(span.start)) – \(cal.shortString(span.end))")
+    }
+}
+
+struct ShiftAdd: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add one shift: START and END are times (an END before START is refused).",
+        discussion: """
+            Examples:
+              shift add M1 2026-11-23T09:00 2026-11-23T17:00
+              shift add M1 18:00 23:30
+            """)
+    static let requiredRole = Role.coordinator
+
+    @Argument(help: "The mentor's id.") var mentor: String
+    @Argument(help: "When the shift starts.") var start: String
+    @Argument(help: "When it ends.") var end: String
+
+    func execute(_ session: Session) throws -> String {
+        let s = try session.time(start, option: "START")
+        var e = try session.time(end, option: "END")
+        if e <= s, ShiftPattern.parseClock(end) != nil, ShiftPattern.parseClock(start) != nil {
+            // 22:00 06:00: the end is the next day.
+            e = e.addingTimeInterval(86400)
+        }
+        guard e > s else { throw CommandError.field("END", "is not after START") }
+        guard e.timeIntervalSince(s) <= 24 * 3600 else {
+            throw CommandError.field("END", "makes a shift longer than 24 hours; add shorter shifts")
+        }
+        let cal = session.calendar
+        return try session.write("shift add") { tx in
+            let m = try session.mentor(mentor, in: tx)
+            let span = TimeSpan(start: s, end: e)
+            try checkNoOverlap(span, mentor: m.id, tx: tx, cal: cal)
+            try tx.insertShift(Shift(mentorID: m.id, span: span))
+            return "Shift for \(m.id): \(s.weekdayName(cal)) \(cal.shortString(s)) – \(cal.shortString(e)) (\(String(format: "%.1f", Double(span.seconds) / 3600)) h)."
+        }
+    }
+}
+
+struct ShiftWeekly: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weekly",
+        abstract: "Add a shift on each matching day from --from to --until (both included).",
+        discussion: """
+            DAYS: mon-fri, sat,sun, mon,wed,fri, daily. TIMES: HH:MM-HH:MM; an end before the \
+            start means the next day (22:00-06:00). --from defaults to today and --until to \
+            four weeks after --from. Shifts are real times in the site's zone, so a night \
+            shift over a clock change is 9 or 7 hours long.
+
+            Examples:
+              shift weekly M1 mon-fri 09:00-17:00
+              shift weekly M2 sat,sun 22:00-06:00 --from 2026-10-01 --until 2026-12-31
+            """)
+    static let requiredRole = Role.coordinator
+
+    @Argument(help: "The mentor's id.") var mentor: String
+    @Argument(help: "Days: mon-fri, sat,sun, daily, …") var days: String
+    @Argument(help: "Times: HH:MM-HH:MM.") var times: String
+    @Option(help: "First date, YYYY-MM-DD (default today).") var from: String?
+    @Option(help: "Last date, YYYY-MM-DD (default four weeks on).") var until: String?
+
+    func execute(_ session: Session) throws -> String {
+        let cal = session.calendar
+        let pattern: ShiftPattern
+        do { pattern = try ShiftPattern(days: days, times: times) } catch {
+            throw CommandError(error.description)
+        }
+        let first = try from.map { try session.date($0, option: "--from") } ?? cal.localDate(session.now)
+        let last = try until.map { try session.date($0, option: "--until") } ?? first.adding(days: 27)
+        guard last >= first else { throw CommandError.field("--until", "is before --from") }
+        guard last.daysSinceEpoch - first.daysSinceEpoch <= 366 else {
+            throw CommandError.field("--until", "is more than a year after --from; add a year at a time")
+        }
+        let spans: [(LocalDate, TimeSpan)]
+        do { spans = try pattern.spans(from: first, until: last, calendar: cal) } catch {
+            throw CommandError(error.description)
+        }
+        if spans.isEmpty { throw CommandError("DAYS: no \(days) falls between \(first) and \(last)") }
+        return try session.write("shift weekly") { tx in
+            let m = try session.mentor(mentor, in: tx)
+            var hours = 0.0
+            for (_, span) in spans {
+                try checkNoOverlap(span, mentor: m.id, tx: tx, cal: cal)
+                try tx.insertShift(Shift(mentorID: m.id, span: span))
+                hours += Double(span.seconds) / 3600
+            }
+            return "Added \(spans.count) shift(s) for \(m.id) from \(first) to \(last), \(String(format: "%.1f", hours)) hours in all."
+        }
+    }
+}
+
+/// `leave M FROM TO`.
+struct LeaveCommand: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leave",
+        abstract: "Record leave: the mentor is not offered from FROM to TO whatever the shifts say.",
+        discussion: """
+            FROM and TO are dates (whole days, TO included) or times.
+
+            Examples:
+              leave M1 2026-12-24 2026-12-27
+              leave M1 13:00 17:00
+            """)
+    static let requiredRole = Role.coordinator
+
+    @Argument(help: "The mentor's id.") var mentor: String
+    @Argument(help: "First day (YYYY-MM-DD) or time.") var from: String
+    @Argument(help: "Last day (included) or end time.") var to: String
+
+    func execute(_ session: Session) throws -> String {
+        let cal = session.calendar
+        let start: Date
+        let end: Date
+        if let d = LocalDate(from) { start = cal.startOfDay(d) } else { start = try session.time(from, option: "FROM") }
+        if let d = LocalDate(to) { end = cal.startOfDay(d.adding(days: 1)) } else { end = try session.time(to, option: "TO") }
+        guard end > start else { throw CommandError.field("TO", "is before FROM") }
+        return try session.write("leave") { tx in
+            let m = try session.mentor(mentor, in: tx)
+            try tx.insertLeave(Leave(mentorID: m.id, span: TimeSpan(start: start, end: end)))
+            let open = try tx.caseloads()[m.id.lowercased()] ?? 0
+            var out = "\(m.id) on leave \(cal.shortString(start)) – \(cal.shortString(end)); not offered in that time."
+            if open > 0 && start <= session.now && session.now < end {
+                out += " They hold \(open) open presentation(s)."
+            }
+            return out
+        }
+    }
+}

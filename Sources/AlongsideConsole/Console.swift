@@ -1,0 +1,165 @@
+import AlongsideCore
+import AlongsideStore
+import ArgumentParser
+import Foundation
+
+/// Runs command lines: parses them with the one grammar, checks the role, runs each in
+/// its own transaction, prints the result to standard output and failures to standard
+/// error as `error: …`.
+public final class Console {
+    private let makeSession: () throws -> Session
+    private var sessionCache: Session?
+    private let writeOut: (String) -> Void
+    private let writeErr: (String) -> Void
+    /// Whether the console talks to a person at a terminal.
+    public let interactive: Bool
+
+    /// Makes a console. The session (and so the database) is opened on the first command
+    /// that needs it, so `help` and `bench` never touch the database.
+    public init(
+        interactive: Bool = false, makeSession: @escaping () throws -> Session,
+        out: @escaping (String) -> Void, err: @escaping (String) -> Void
+    ) {
+        self.interactive = interactive
+        self.makeSession = makeSession
+        self.writeOut = out
+        self.writeErr = err
+    }
+
+    /// The session, opened on first use.
+    func session() throws -> Session {
+        if let s = sessionCache { return s }
+        let s = try makeSession()
+        sessionCache = s
+        return s
+    }
+
+    /// Whether `quit` has been run.
+    public var wantsToQuit: Bool { sessionCache?.wantsToQuit ?? quitRequested }
+    var quitRequested = false
+
+    /// Runs one line; returns false if it failed. Blank lines and comments succeed.
+    @discardableResult
+    public func run(line: String) -> Bool {
+        let words: [String]
+        do { words = try Tokenizer.words(line) } catch {
+            report(error)
+            return false
+        }
+        if words.isEmpty { return true }
+        return run(words: words)
+    }
+
+    /// Runs one command given as words; returns false if it failed.
+    @discardableResult
+    public func run(words: [String]) -> Bool {
+        do {
+            let output = try execute(words)
+            if !output.isEmpty { writeOut(output.hasSuffix("\n") ? output : output + "\n") }
+            if let s = sessionCache, !s.warnings.isEmpty {
+                for w in s.warnings { writeErr("warning: \(w)\n") }
+                s.warnings.removeAll()
+            }
+            return true
+        } catch {
+            sessionCache?.warnings.removeAll()
+            report(error)
+            return false
+        }
+    }
+
+    private func report(_ error: any Error) {
+        writeErr("error: \(Self.describe(error))\n")
+    }
+
+    /// The message for any error a command can throw.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as CommandError: return e.message
+        case let e as StoreError: return e.description
+        case let e as CustomStringConvertible:
+            return e.description
+        default: return String(describing: error)
+        }
+    }
+
+    private func execute(_ words: [String]) throws -> String {
+        let first = words[0].lowercased()
+        if first == "help" || first == "?" {
+            return try Help.render(topic: Array(words.dropFirst()), console: self)
+        }
+        if first == "quit" || first == "exit" {
+            quitRequested = true
+            sessionCache?.wantsToQuit = true
+            return ""
+        }
+        let command: any ParsableCommand
+        do {
+            command = try RootCommand.parseAsRoot(words.map(Self.protectRelativeTime))
+        } catch {
+            let message = RootCommand.fullMessage(for: error)
+            if RootCommand.exitCode(for: error) == .success {
+                return message  // --help
+            }
+            throw CommandError(Self.tidy(parseMessage: message, words: words))
+        }
+        if let standalone = command as? any StandaloneCommand {
+            return try standalone.execute(self)
+        }
+        guard let command = command as? any ConsoleCommand else {
+            return Help.overview()
+        }
+        let session = try session()
+        try Permissions.check(type(of: command).requiredRole, session: session)
+        return try command.execute(session)
+    }
+
+    /// The mark that stands for the minus of a relative time (`-15m`) while parsing, so the
+    /// argument parser does not take it for an option.
+    static let relativeMinus: Character = "\u{2212}"
+
+    /// `-15m` → `−15m` (Unicode minus); everything else unchanged.
+    static func protectRelativeTime(_ word: String) -> String {
+        let body = word.dropFirst()
+        guard word.first == "-", let unit = body.last, "mhMH".contains(unit), body.count >= 2,
+            body.dropLast().allSatisfy({ $0.isNumber || $0 == "." })
+        else { return word }
+        return String(relativeMinus) + body
+    }
+
+    /// Turns an argument-parser message into one line in the console's voice.
+    static func tidy(parseMessage: String, words: [String]) -> String {
+        var lines = parseMessage.split(separator: "\n").map(String.init)
+        lines.removeAll { $0.hasPrefix("Usage:") || $0.hasPrefix("  See") || $0.isEmpty }
+        var message = lines.first ?? "could not read the command"
+        if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        if let f = message.first { message = f.lowercased() + message.dropFirst() }
+        let known = RootCommand.configuration.subcommands.map { $0._commandName }
+        let name = words[0].lowercased()
+        if known.contains(name) {
+            let sub = words.count > 1 && !words[1].hasPrefix("-") ? " " + words[1] : ""
+            return "\(message) (see 'help \(name)\(sub)')"
+        }
+        if message.contains("unexpected argument") || !known.contains(name) {
+            return "unknown command '\(words[0])'"
+                + Suggestion.didYouMean(name, in: known + ["quit"]) + "; type 'help' for the list"
+        }
+        return message
+    }
+}
+
+/// Who may do what (spec §8).
+enum Permissions {
+    static func check(_ needed: Role, session: Session) throws {
+        guard let member = try session.read({ try $0.staffMember(session.user) }) else {
+            throw CommandError(
+                "'\(session.user)' is not on the staff list, so can do nothing here; ask an admin to run 'staff add \(session.user) liaison'"
+            )
+        }
+        guard member.role.allows(needed) else {
+            throw CommandError(
+                "this needs the \(needed.rawValue) role and '\(session.user)' is \(member.role.rawValue); ask an admin"
+            )
+        }
+    }
+}

@@ -1,0 +1,271 @@
+import AlongsideCore
+import AlongsideStore
+import Foundation
+
+/// `alongside [--db PATH] [--user NAME] [--config PATH] [-c COMMAND]… [--bail]
+/// [--format F] [COMMAND WORDS…]`: reads the program's own options, opens the session
+/// when first needed, and runs the REPL, the `-c` commands or a script on standard input.
+public enum Launcher {
+    /// The options on alongside's own command line.
+    struct Options {
+        var db: String?
+        var user: String?
+        var config: String?
+        var commands: [String] = []
+        var bail = false
+        var format: OutputFormat?
+        var trailing: [String] = []
+        var help = false
+        var version = false
+    }
+
+    static let usage = """
+        usage: alongside [--db PATH] [--user NAME] [--config FILE] [-c COMMAND]... [--bail]
+                         [--format table|csv|json] [COMMAND [ARGS...]]
+        With no command and a terminal: the interactive console. Commands can also come on
+        standard input, one per line. 'alongside help' lists the commands.
+        """
+
+    static func parse(_ args: [String]) throws -> Options {
+        var o = Options()
+        var i = 0
+        func value(_ name: String) throws -> String {
+            i += 1
+            guard i < args.count else { throw CommandError("\(name) needs a value") }
+            return args[i]
+        }
+        while i < args.count {
+            let a = args[i]
+            var name = a
+            var inline: String? = nil
+            if a.hasPrefix("--"), let eq = a.firstIndex(of: "=") {
+                name = String(a[..<eq])
+                inline = String(a[a.index(after: eq)...])
+            }
+            func v() throws -> String { try inline ?? value(name) }
+            switch name {
+            case "--db": o.db = try v()
+            case "--user": o.user = try v()
+            case "--config": o.config = try v()
+            case "-c", "--command": o.commands.append(try v())
+            case "--bail": o.bail = true
+            case "--format":
+                let f = try v()
+                o.format = try OutputFormat.parse(f, allowed: OutputFormat.allCases)
+            case "-h", "--help": o.help = true
+            case "--version": o.version = true
+            default:
+                if a.hasPrefix("-") && a != "-" {
+                    throw CommandError(
+                        "unknown option '\(a)'"
+                            + Suggestion.didYouMean(name, in: ["--db", "--user", "--config", "--bail", "--format", "--help"]))
+                }
+                o.trailing = Array(args[i...])
+                return o
+            }
+            i += 1
+        }
+        return o
+    }
+
+    /// The database path: --db, else $ALONGSIDE_DB, else ~/.local/share/alongside/alongside.sqlite.
+    static func databasePath(_ option: String?, env: [String: String]) -> String {
+        if let option, !option.isEmpty { return option }
+        if let e = env["ALONGSIDE_DB"], !e.isEmpty { return e }
+        let home = env["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/share/alongside/alongside.sqlite"
+    }
+
+    /// The acting user: --user, else the effective operating-system user.
+    static func userName(_ option: String?) -> String {
+        if let option, !option.isEmpty { return option }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "user\(geteuid())"
+    }
+
+    static func readText(_ path: String, what: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CommandError("cannot read the \(what) '\(path)'")
+        }
+        return text
+    }
+
+    /// Opens the session: configuration, catalogues, the store, and the first admin.
+    static func openSession(
+        options: Options, env: [String: String], style: Style, clock: @escaping @Sendable () -> Date
+    ) throws -> Session {
+        let dbPath = databasePath(options.db, env: env)
+        var configPath = options.config ?? env["ALONGSIDE_CONFIG"]
+        if configPath == nil {
+            let beside = URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent("site.conf").path
+            if FileManager.default.fileExists(atPath: beside) { configPath = beside }
+        }
+        var config = SiteConfig()
+        var base = FileManager.default.currentDirectoryPath
+        if let configPath {
+            do { config = try SiteConfig(text: try readText(configPath, what: "site configuration")) } catch let e as SiteConfigError {
+                throw CommandError("\(configPath): \(e.description)")
+            }
+            base = URL(fileURLWithPath: configPath).deletingLastPathComponent().path
+        }
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
+        guard let calendar = SiteCalendar(identifier: config.timeZoneIdentifier) else {
+            throw CommandError("time_zone: '\(config.timeZoneIdentifier)' is not a known zone")
+        }
+        var tags = TagCatalog.standard
+        if let f = config.tagsFile {
+            do { tags = try TagCatalog(csv: try readText(resolve(f), what: "tags file")) } catch let e as CatalogError {
+                throw CommandError("\(f):\(e.line): \(e.message)")
+            }
+        }
+        var localities = LocalityCatalog.standard
+        if let f = config.localitiesFile {
+            do { localities = try LocalityCatalog(csv: try readText(resolve(f), what: "localities file")) } catch let e as CatalogError {
+                throw CommandError("\(f):\(e.line): \(e.message)")
+            }
+        }
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
+            throw CommandError("\(dbPath): \(e.description)")
+        } catch {
+            throw CommandError("cannot open the database '\(dbPath)': \(error)")
+        }
+        let user = userName(options.user)
+        let session = Session(
+            store: store, config: config, calendar: calendar, tags: tags, localities: localities,
+            clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
+            databasePath: dbPath)
+        // A new database makes its creator admin.
+        if try store.read({ try $0.staff().isEmpty }) {
+            try session.write("init") { tx in
+                if try tx.staff().isEmpty { try tx.upsertStaff(StaffMember(name: user, role: .admin)) }
+            }
+        }
+        return session
+    }
+
+    /// Runs alongside with these arguments and returns the exit status.
+    public static func main(
+        arguments: [String], environment env: [String: String] = ProcessInfo.processInfo.environment,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) -> Int32 {
+        let options: Options
+        do { options = try parse(arguments) } catch {
+            Output.err("error: \(Console.describe(error))\n\(usage)\n")
+            return 2
+        }
+        if options.help {
+            Output.out(usage + "\n\n" + Help.overview() + "\n")
+            return 0
+        }
+        if options.version {
+            Output.out("alongside 0.1.0\n")
+            return 0
+        }
+        let stdinTTY = isatty(STDIN_FILENO) == 1
+        let stdoutTTY = isatty(STDOUT_FILENO) == 1
+        let style = Style(enabled: stdoutTTY && env["NO_COLOR"] == nil && env["TERM"] != "dumb")
+        let console = Console(
+            interactive: stdinTTY && options.commands.isEmpty && options.trailing.isEmpty,
+            makeSession: { try openSession(options: options, env: env, style: style, clock: clock) },
+            out: Output.out, err: Output.err)
+
+        var lines = options.commands
+        if !options.trailing.isEmpty {
+            if options.trailing.count == 1 {
+                lines.append(options.trailing[0])
+            } else {
+                // Words from the shell: run them as one command without re-splitting.
+                var failed = false
+                for line in lines where !console.run(line: line) {
+                    failed = true
+                    if options.bail { return 1 }
+                }
+                return console.run(words: options.trailing) && !failed ? 0 : 1
+            }
+        }
+        if !lines.isEmpty {
+            var failed = false
+            for line in lines {
+                if !console.run(line: line) {
+                    failed = true
+                    if options.bail { break }
+                }
+                if console.wantsToQuit { break }
+            }
+            return failed ? 1 : 0
+        }
+        if stdinTTY {
+            return repl(console, env: env)
+        }
+        return script(console, reader: PlainLineReader(), bail: options.bail)
+    }
+
+    /// Runs each line from `reader`; returns 1 if any failed.
+    static func script(_ console: Console, reader: LineReader, bail: Bool) -> Int32 {
+        var failed = false
+        while case .line(let line) = reader.readLine(prompt: "") {
+            if !console.run(line: line) {
+                failed = true
+                if bail { break }
+            }
+            if console.wantsToQuit { break }
+        }
+        return failed ? 1 : 0
+    }
+
+    static func repl(_ console: Console, env: [String: String]) -> Int32 {
+        let session = try? console.session()
+        let words = CompletionWords(
+            tags: (session?.tags ?? TagCatalog.standard).ids,
+            localities: (session?.localities ?? LocalityCatalog.standard).ids)
+        func refresh() {
+            guard let session else { return }
+            let ids = try? session.read { tx in
+                (try tx.mentors().filter { $0.status != .retired }.map(\.id),
+                 try tx.waitingPresentations().map(\.id))
+            }
+            if let ids { words.update(mentors: ids.0, presentations: ids.1) }
+        }
+        refresh()
+        let reader = ReadlineLineReader(
+            history: HistoryPolicy.fromEnvironment(env),
+            completion: { before, word in words.complete(lineBeforeWord: before, word: word) })
+        Output.out("Alongside — type 'help' for the commands, Ctrl-D or 'quit' to leave.\n")
+        if let session {
+            Output.out("Database \(session.databasePath), acting as \(session.user).\n")
+        }
+        while true {
+            switch reader.readLine(prompt: "alongside> ") {
+            case .line(let line):
+                console.run(line: line)
+                if console.wantsToQuit { return 0 }
+                refresh()
+            case .interrupted:
+                continue
+            case .endOfInput:
+                return 0
+            }
+        }
+    }
+}
+
+/// Unbuffered writes to standard output and error, so output is flushed after each command.
+enum Output {
+    static func out(_ s: String) { write(s, to: STDOUT_FILENO) }
+    static func err(_ s: String) { write(s, to: STDERR_FILENO) }
+    static func write(_ s: String, to fd: Int32) {
+        var bytes = Array(s.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+        _ = bytes.count
+        bytes.removeAll()
+    }
+}

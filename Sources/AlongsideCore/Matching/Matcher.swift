@@ -1,0 +1,155 @@
+import Foundation
+
+/// The five score components of spec §3, each in [0, 1].
+public struct ScoreComponents: Sendable, Equatable {
+    /// Share of the person's needs found in the mentor's experience.
+    public var experience: Double
+    /// 1 if the mentor serves the person's locality, else max(0, 1 − d/25).
+    public var locality: Double
+    /// 1 if the language matches or none was given, else 0.
+    public var language: Double
+    /// 1 − caseload/capacity.
+    public var load: Double
+    /// 1 if the mentor has supported the same person before, else 0.
+    public var continuity: Double
+
+    /// The components by name, in the spec's order.
+    public var named: [(String, Double)] {
+        [
+            ("experience", experience), ("locality", locality), ("language", language),
+            ("load", load), ("continuity", continuity),
+        ]
+    }
+
+    /// The weighted sum: the score.
+    public func score(_ w: ScoreWeights) -> Double {
+        w.experience * experience + w.locality * locality + w.language * language + w.load
+            * load + w.continuity * continuity
+    }
+}
+
+/// An available mentor with its score.
+public struct MatchCandidate: Sendable, Equatable {
+    /// The mentor's id.
+    public var mentorID: String
+    /// The weighted sum of the components.
+    public var score: Double
+    /// The components.
+    public var components: ScoreComponents
+    /// Distance in km from the person's locality to the nearest the mentor serves (nil if
+    /// unknown).
+    public var distanceKm: Double?
+}
+
+/// A mentor left out, with the first hard rule that excluded them.
+public struct MatchExclusion: Sendable, Equatable {
+    /// The mentor's id.
+    public var mentorID: String
+    /// The first rule that failed.
+    public var rule: HardRule
+}
+
+/// A ranking: candidates best first, and who was left out.
+public struct MatchResult: Sendable, Equatable {
+    /// Available mentors, best first (ties by id).
+    public var candidates: [MatchCandidate]
+    /// Mentors left out, by id.
+    public var excluded: [MatchExclusion]
+}
+
+/// Applies the hard rules and scores mentors for a presentation (spec §3).
+public struct Matcher: Sendable {
+    /// The ranking weights.
+    public var weights: ScoreWeights
+    /// Localities, for distances.
+    public var localities: LocalityCatalog
+    /// The site calendar (for the DBS date rule).
+    public var calendar: SiteCalendar
+
+    /// Makes a matcher.
+    public init(weights: ScoreWeights, localities: LocalityCatalog, calendar: SiteCalendar) {
+        self.weights = weights
+        self.localities = localities
+        self.calendar = calendar
+    }
+
+    /// The first hard rule that makes the mentor unavailable for the request at `time`,
+    /// or nil when the mentor is available.
+    public func firstFailedRule(_ state: MentorState, for request: MatchRequest, at time: Date)
+        -> HardRule?
+    {
+        let m = state.mentor
+        let p = request.presentation
+        if m.status != .active { return .inactive }
+        if m.dbsOverdue(on: calendar.localDate(time)) { return .dbsOverdue }
+        if !state.shifts.contains(where: { $0.contains(time) }) { return .offShift }
+        if state.leave.contains(where: { $0.contains(time) }) { return .onLeave }
+        if state.caseload >= m.capacity { return .atCapacity }
+        if let wanted = p.mentorGender, !wanted.isEmpty {
+            guard let g = m.gender, g.sameText(wanted) else { return .gender }
+        }
+        if p.leadMentor && !m.lead { return .notLead }
+        if request.declinedBy.contains(where: { $0.sameText(m.id) }) { return .declined }
+        return nil
+    }
+
+    /// The score components for a mentor and a person (hard rules not checked).
+    public func components(_ state: MentorState, for request: MatchRequest)
+        -> (ScoreComponents, Double?)
+    {
+        let m = state.mentor
+        let p = request.presentation
+        let needs = Set(p.needs.map { $0.lowercased() })
+        let experience = Set(m.experience.map { $0.lowercased() })
+        let exp = needs.isEmpty ? 1 : Double(needs.intersection(experience).count) / Double(needs.count)
+        var distance: Double? = nil
+        var loc = 0.0
+        if m.localities.contains(where: { $0.sameText(p.locality) }) {
+            loc = 1
+            distance = 0
+        } else {
+            for served in m.localities {
+                if let d = localities.distanceKm(p.locality, served) {
+                    distance = min(distance ?? d, d)
+                }
+            }
+            if let d = distance { loc = max(0, 1 - d / 25) }
+        }
+        var lang = 1.0
+        if let wanted = p.language, !wanted.isEmpty {
+            lang = m.languages.contains(where: { $0.sameText(wanted) }) ? 1 : 0
+        }
+        let load = m.capacity > 0 ? max(0, 1 - Double(state.caseload) / Double(m.capacity)) : 0
+        let cont: Double = request.previousMentors.contains(where: { $0.sameText(m.id) }) ? 1 : 0
+        return (
+            ScoreComponents(
+                experience: exp, locality: loc, language: lang, load: load, continuity: cont),
+            distance
+        )
+    }
+
+    /// Ranks every mentor for the request at `time`: available ones scored best first,
+    /// the others listed with the first rule that excluded them.
+    public func rank(_ request: MatchRequest, mentors: [MentorState], at time: Date)
+        -> MatchResult
+    {
+        var candidates: [MatchCandidate] = []
+        var excluded: [MatchExclusion] = []
+        for state in mentors {
+            if let rule = firstFailedRule(state, for: request, at: time) {
+                excluded.append(MatchExclusion(mentorID: state.mentor.id, rule: rule))
+                continue
+            }
+            let (c, d) = components(state, for: request)
+            candidates.append(
+                MatchCandidate(
+                    mentorID: state.mentor.id, score: c.score(weights), components: c,
+                    distanceKm: d))
+        }
+        candidates.sort {
+            $0.score != $1.score ? $0.score > $1.score : $0.mentorID < $1.mentorID
+        }
+        excluded.sort { $0.mentorID < $1.mentorID }
+        return MatchResult(candidates: candidates, excluded: excluded)
+    }
+}

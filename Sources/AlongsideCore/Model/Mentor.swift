@@ -1,0 +1,117 @@
+import Foundation
+
+/// Whether a mentor can be offered at all.
+public enum MentorStatus: String, Sendable, CaseIterable, Codable {
+    /// On the roster and offered when the other rules allow.
+    case active
+    /// Temporarily off the roster (illness, a break); never offered.
+    case paused
+    /// Left the scheme; never offered, kept for history.
+    case retired
+}
+
+/// A peer mentor on the roster.
+public struct Mentor: Sendable, Equatable, Hashable {
+    /// The coordinator's id for the mentor (letters, digits, `-`, at most 32).
+    public var id: String
+    /// The mentor's name as the desk knows them.
+    public var name: String
+    /// Free-text gender (`female`, `male`, `non-binary` are the usual values); compared
+    /// without regard to case.
+    public var gender: String?
+    /// Languages the mentor speaks (lower-case names or codes, as the site uses them).
+    public var languages: [String]
+    /// Locality ids the mentor serves.
+    public var localities: [String]
+    /// Lived-experience tags.
+    public var experience: [String]
+    /// How many open presentations the mentor can hold at once.
+    public var capacity: Int
+    /// The date a DBS recheck is due; the mentor stays clear up to and including it.
+    public var dbsRecheckDue: LocalDate?
+    /// Whether the mentor is a lead peer mentor.
+    public var lead: Bool
+    /// Active, paused or retired.
+    public var status: MentorStatus
+
+    /// Makes a mentor record.
+    public init(
+        id: String, name: String, gender: String? = nil, languages: [String] = [],
+        localities: [String] = [], experience: [String] = [], capacity: Int = 1,
+        dbsRecheckDue: LocalDate? = nil, lead: Bool = false, status: MentorStatus = .active
+    ) {
+        self.id = id
+        self.name = name
+        self.gender = gender
+        self.languages = languages
+        self.localities = localities
+        self.experience = experience
+        self.capacity = capacity
+        self.dbsRecheckDue = dbsRecheckDue
+        self.lead = lead
+        self.status = status
+    }
+
+    /// Whether the DBS recheck is overdue on `date` (site-local date).
+    public func dbsOverdue(on date: LocalDate) -> Bool {
+        guard let due = dbsRecheckDue else { return false }
+        return date > due
+    }
+}
+
+/// A half-open interval of time `[start, end)`, used for shifts and leave.
+public struct TimeSpan: Sendable, Equatable, Hashable {
+    /// First instant inside the span.
+    public var start: Date
+    /// First instant after the span.
+    public var end: Date
+
+    /// Makes a span; `end` should not be before `start`.
+    public init(start: Date, end: Date) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether `instant` lies in `[start, end)`.
+    public func contains(_ instant: Date) -> Bool { start <= instant && instant < end }
+
+    /// Whether the two spans share any instant.
+    public func overlaps(_ other: TimeSpan) -> Bool { start < other.end && other.start < end }
+
+    /// Length in seconds.
+    public var seconds: Int { Int(end.timeIntervalSince(start)) }
+}
+
+/// A mentor's time on duty at the site.
+public struct Shift: Sendable, Equatable, Hashable {
+    /// Storage id (0 before it is stored).
+    public var id: Int64
+    /// The mentor on duty.
+    public var mentorID: String
+    /// When the mentor is on duty.
+    public var span: TimeSpan
+
+    /// Makes a shift.
+    public init(id: Int64 = 0, mentorID: String, span: TimeSpan) {
+        self.id = id
+        self.mentorID = mentorID
+        self.span = span
+    }
+}
+
+/// A dated interval in which a mentor is not available whatever the shifts say.
+public struct Leave: Sendable, Equatable, Hashable {
+    /// Storage id (0 before it is stored).
+    public var id: Int64
+    /// The mentor on leave.
+    public var mentorID: String
+    /// When the mentor is away.
+    public var span: TimeSpan
+
+    /// Makes a leave record.
+    public init(id: Int64 = 0, mentorID: String, span: TimeSpan) {
+        self.id = id
+        self.mentorID = mentorID
+        self.span = span
+    }
+}

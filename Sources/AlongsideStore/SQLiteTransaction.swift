@@ -1,0 +1,338 @@
+import AlongsideCore
+import Foundation
+import GRDB
+
+/// One transaction on the SQLite file, seen through the domain protocols.
+struct SQLiteTransaction: StoreWriting {
+    let db: Database
+    /// Who is acting; nil in read transactions.
+    let context: ActingContext?
+
+    private func audit(
+        _ action: String, entity: String?, before: JSONValue?, after: JSONValue?
+    ) throws {
+        guard let context else {
+            preconditionFailure("a change was attempted in a read transaction")
+        }
+        try AuditChain.append(
+            db, context: context, action: action, entity: entity, before: before, after: after)
+    }
+
+    // MARK: Reading
+
+    func mentor(_ id: String) throws -> Mentor? {
+        try Row.fetchOne(db, sql: "SELECT \(Columns.mentor) FROM mentor WHERE id = ?", arguments: [id])
+            .map(Mentor.init(row:))
+    }
+
+    func mentors() throws -> [Mentor] {
+        try Row.fetchAll(db, sql: "SELECT \(Columns.mentor) FROM mentor ORDER BY id")
+            .map(Mentor.init(row:))
+    }
+
+    func mentorStates(at time: Date) throws -> [MentorState] {
+        let t = time.storedSeconds
+        var shifts: [String: [TimeSpan]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT mentor_id, start, "end" FROM shift
+                WHERE start <= ? AND "end" > ? AND start >= ? - 7 * 86400
+                """, arguments: [t, t, t])
+        {
+            shifts[(row["mentor_id"] as String).lowercased(), default: []].append(TimeSpan(row: row))
+        }
+        var leave: [String: [TimeSpan]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: #"SELECT mentor_id, start, "end" FROM leave WHERE start <= ? AND "end" > ?"#,
+            arguments: [t, t])
+        {
+            leave[(row["mentor_id"] as String).lowercased(), default: []].append(TimeSpan(row: row))
+        }
+        let loads = try caseloads()
+        return try mentors().map { m in
+            let key = m.id.lowercased()
+            return MentorState(
+                mentor: m, shifts: shifts[key] ?? [], leave: leave[key] ?? [],
+                caseload: loads[key] ?? 0)
+        }
+    }
+
+    func caseloads() throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT mentor_id, count(*) AS n FROM presentation
+                WHERE closed_at IS NULL AND mentor_id IS NOT NULL GROUP BY mentor_id
+                """)
+        {
+            result[(row["mentor_id"] as String).lowercased()] = row["n"]
+        }
+        return result
+    }
+
+    private func spans<T>(
+        table: String, mentor: String?, overlapping span: TimeSpan?,
+        make: (Int64, String, TimeSpan) -> T
+    ) throws -> [T] {
+        var sql = #"SELECT id, mentor_id, start, "end" FROM \#(table) WHERE 1"#
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let mentor {
+            sql += " AND mentor_id = ?"
+            args.append(mentor)
+        }
+        if let span {
+            sql += #" AND start < ? AND "end" > ?"#
+            args += [span.end.storedSeconds, span.start.storedSeconds]
+        }
+        sql += " ORDER BY start, mentor_id"
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+            make($0["id"], $0["mentor_id"], TimeSpan(row: $0))
+        }
+    }
+
+    func shifts(mentor: String?, overlapping span: TimeSpan?) throws -> [Shift] {
+        try spans(table: "shift", mentor: mentor, overlapping: span) {
+            Shift(id: $0, mentorID: $1, span: $2)
+        }
+    }
+
+    func leave(mentor: String?, overlapping span: TimeSpan?) throws -> [Leave] {
+        try spans(table: "leave", mentor: mentor, overlapping: span) {
+            Leave(id: $0, mentorID: $1, span: $2)
+        }
+    }
+
+    func presentation(_ number: Int) throws -> Presentation? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(Columns.presentation) FROM presentation WHERE id = ?",
+            arguments: [number]
+        ).map(Presentation.init(row:))
+    }
+
+    func waitingPresentations() throws -> [Presentation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Columns.presentation) FROM presentation
+                WHERE seen_at IS NULL AND closed_at IS NULL ORDER BY arrived_at, id
+                """
+        ).map(Presentation.init(row:))
+    }
+
+    func presentations(arrivedIn span: TimeSpan) throws -> [Presentation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Columns.presentation) FROM presentation
+                WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id
+                """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
+        ).map(Presentation.init(row:))
+    }
+
+    func presentations(mentor: String, limit: Int) throws -> [Presentation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Columns.presentation) FROM presentation
+                WHERE mentor_id = ? ORDER BY arrived_at DESC, id DESC LIMIT ?
+                """, arguments: [mentor, limit]
+        ).map(Presentation.init(row:))
+    }
+
+    func declines(of number: Int) throws -> [DeclineRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT mentor_id, at, reason FROM decline WHERE presentation_id = ? ORDER BY at",
+            arguments: [number]
+        ).map {
+            DeclineRecord(
+                mentorID: $0["mentor_id"], at: Date(storedSeconds: $0["at"]), reason: $0["reason"])
+        }
+    }
+
+    func previousMentors(nhs: String?, ref: String?, excluding number: Int) throws -> Set<String> {
+        guard nhs != nil || ref != nil else { return [] }
+        let rows = try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT mentor_id FROM presentation
+                WHERE id <> ? AND mentor_id IS NOT NULL AND seen_at IS NOT NULL
+                  AND ((? IS NOT NULL AND nhs = ?) OR (? IS NOT NULL AND ref = ?))
+                """, arguments: [number, nhs, nhs, ref, ref])
+        return Set(rows)
+    }
+
+    func staffMember(_ name: String) throws -> StaffMember? {
+        try Row.fetchOne(db, sql: "SELECT name, role, pin_hash FROM staff WHERE name = ?", arguments: [name])
+            .map {
+                StaffMember(
+                    name: $0["name"], role: Role(rawValue: $0["role"]) ?? .liaison,
+                    pinHash: $0["pin_hash"])
+            }
+    }
+
+    func staff() throws -> [StaffMember] {
+        try Row.fetchAll(db, sql: "SELECT name, role, pin_hash FROM staff ORDER BY name").map {
+            StaffMember(
+                name: $0["name"], role: Role(rawValue: $0["role"]) ?? .liaison,
+                pinHash: $0["pin_hash"])
+        }
+    }
+
+    func auditEntries(since: Date?, entity: String?) throws -> [AuditEntry] {
+        var sql = "SELECT * FROM audit WHERE 1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if let since {
+            sql += " AND at >= ?"
+            args.append(since.storedSeconds)
+        }
+        if let entity {
+            sql += " AND entity = ? COLLATE NOCASE"
+            args.append(entity)
+        }
+        sql += " ORDER BY seq"
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+            AuditEntry(
+                seq: $0["seq"], at: Date(storedSeconds: $0["at"]), actor: $0["actor"],
+                command: $0["command"], action: $0["action"], entity: $0["entity"],
+                before: $0["before"], after: $0["after"], prevHash: $0["prev_hash"],
+                hash: $0["hash"])
+        }
+    }
+
+    func nextMentorID() throws -> String {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM mentor WHERE id LIKE 'M%'")
+        let highest = ids.compactMap { Int($0.dropFirst()) }.max() ?? 0
+        return "M\(highest + 1)"
+    }
+
+    // MARK: Writing
+
+    func insertMentor(_ mentor: Mentor) throws {
+        if try self.mentor(mentor.id) != nil {
+            throw StoreError.duplicate("mentor \(mentor.id) already exists")
+        }
+        try db.execute(
+            sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: StatementArguments(mentor.arguments))
+        try audit("insert", entity: mentor.id, before: nil, after: mentor.auditJSON)
+    }
+
+    func updateMentor(_ mentor: Mentor) throws {
+        guard let before = try self.mentor(mentor.id) else {
+            throw StoreError.notFound("no mentor \(mentor.id)")
+        }
+        if before == mentor { return }
+        try db.execute(
+            sql: """
+                UPDATE mentor SET name = ?, gender = ?, languages = ?, localities = ?,
+                experience = ?, capacity = ?, dbs_recheck_due = ?, lead = ?, status = ?
+                WHERE id = ?
+                """,
+            arguments: StatementArguments(Array(mentor.arguments.dropFirst()) + [before.id]))
+        try audit("update", entity: before.id, before: before.auditJSON, after: mentor.auditJSON)
+    }
+
+    func insertShift(_ shift: Shift) throws -> Int64 {
+        try db.execute(
+            sql: #"INSERT INTO shift(mentor_id, start, "end") VALUES (?, ?, ?)"#,
+            arguments: [shift.mentorID, shift.span.start.storedSeconds, shift.span.end.storedSeconds])
+        let id = db.lastInsertedRowID
+        try audit(
+            "insert", entity: shift.mentorID, before: nil,
+            after: .object([
+                ("shift", .int(Int(id))), ("start", .int(Int(shift.span.start.storedSeconds))),
+                ("end", .int(Int(shift.span.end.storedSeconds))),
+            ]))
+        return id
+    }
+
+    func insertLeave(_ leave: Leave) throws -> Int64 {
+        try db.execute(
+            sql: #"INSERT INTO leave(mentor_id, start, "end") VALUES (?, ?, ?)"#,
+            arguments: [leave.mentorID, leave.span.start.storedSeconds, leave.span.end.storedSeconds])
+        let id = db.lastInsertedRowID
+        try audit(
+            "insert", entity: leave.mentorID, before: nil,
+            after: .object([
+                ("leave", .int(Int(id))), ("start", .int(Int(leave.span.start.storedSeconds))),
+                ("end", .int(Int(leave.span.end.storedSeconds))),
+            ]))
+        return id
+    }
+
+    func insertPresentation(_ p: Presentation) throws -> Int {
+        let columns = Columns.presentation.split(separator: ",").dropFirst()
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        try db.execute(
+            sql: """
+                INSERT INTO presentation(\(columns.joined(separator: ", ")))
+                VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+                """, arguments: StatementArguments(p.argumentsWithoutID))
+        var stored = p
+        stored.number = Int(db.lastInsertedRowID)
+        try audit("insert", entity: stored.id, before: nil, after: stored.auditJSON)
+        return stored.number
+    }
+
+    func updatePresentation(_ p: Presentation) throws {
+        guard let before = try presentation(p.number) else {
+            throw StoreError.notFound("no presentation \(p.id)")
+        }
+        let columns = Columns.presentation.split(separator: ",").dropFirst()
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        try db.execute(
+            sql: """
+                UPDATE presentation SET \(columns.map { "\($0) = ?" }.joined(separator: ", "))
+                WHERE id = ?
+                """, arguments: StatementArguments(p.argumentsWithoutID + [p.number]))
+        try audit("update", entity: p.id, before: before.auditJSON, after: p.auditJSON)
+    }
+
+    func insertDecline(presentation: Int, mentor: String, at: Date, reason: String?) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO decline(presentation_id, mentor_id, at, reason)
+                VALUES (?, ?, ?, ?)
+                """, arguments: [presentation, mentor, at.storedSeconds, reason])
+        try audit(
+            "decline", entity: PresentationID.format(presentation), before: nil,
+            after: .object([("mentor", .string(mentor)), ("reason", .string(reason))]))
+    }
+
+    func upsertStaff(_ member: StaffMember) throws {
+        let before = try staffMember(member.name)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO staff(name, role, pin_hash) VALUES (?, ?, ?)",
+            arguments: [member.name, member.role.rawValue, member.pinHash])
+        func view(_ m: StaffMember?) -> JSONValue? {
+            m.map {
+                .object([
+                    ("name", .string($0.name)), ("role", .string($0.role.rawValue)),
+                    ("has_pin", .bool($0.pinHash != nil)),
+                ])
+            }
+        }
+        try audit(
+            before == nil ? "insert" : "update", entity: "staff:\(member.name)",
+            before: view(before), after: view(member))
+    }
+
+    func removeStaff(_ name: String) throws {
+        guard let before = try staffMember(name) else {
+            throw StoreError.notFound("no staff member '\(name)'")
+        }
+        try db.execute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
+        try audit(
+            "delete", entity: "staff:\(name)",
+            before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),
+            after: nil)
+    }
+
+    func logEvent(action: String, entity: String?, detail: String?) throws {
+        try audit(
+            action, entity: entity, before: nil,
+            after: detail.map { .object([("detail", .string($0))]) })
+    }
+}

@@ -1,0 +1,145 @@
+import AlongsideCore
+import Foundation
+
+/// One entry of the append-only audit log.
+public struct AuditEntry: Sendable, Equatable {
+    /// Position in the log, from 1.
+    public var seq: Int64
+    /// When the change was made.
+    public var at: Date
+    /// Who made it.
+    public var actor: String
+    /// The command that made it (`register`, `mentor edit`, …), never its arguments.
+    public var command: String
+    /// What happened (`insert`, `update`, `delete`, `read`, `export`).
+    public var action: String
+    /// The record's id (`P12`, `M3`, `staff:alice`), if any.
+    public var entity: String?
+    /// The record before (JSON, identifiers redacted), if any.
+    public var before: String?
+    /// The record after (JSON, identifiers redacted), if any.
+    public var after: String?
+    /// The previous entry's hash.
+    public var prevHash: String
+    /// This entry's hash.
+    public var hash: String
+}
+
+/// Who is acting and when, for the audit log.
+public struct ActingContext: Sendable {
+    /// The acting user.
+    public var actor: String
+    /// The command word(s).
+    public var command: String
+    /// The time of the change.
+    public var at: Date
+
+    /// Makes a context.
+    public init(actor: String, command: String, at: Date) {
+        self.actor = actor
+        self.command = command
+        self.at = at
+    }
+}
+
+/// A past decline of a presentation by a mentor.
+public struct DeclineRecord: Sendable, Equatable {
+    /// The mentor who declined.
+    public var mentorID: String
+    /// When.
+    public var at: Date
+    /// Why, if given.
+    public var reason: String?
+}
+
+/// Storage errors a person can act on.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// The record does not exist.
+    case notFound(String)
+    /// The record already exists.
+    case duplicate(String)
+    /// The database is not an Alongside database or is from a newer version.
+    case incompatible(String)
+
+    /// The message.
+    public var description: String {
+        switch self {
+        case .notFound(let s), .duplicate(let s), .incompatible(let s): s
+        }
+    }
+}
+
+/// Reading the database, in domain terms.
+public protocol StoreReading {
+    /// The mentor with that id (case-insensitive).
+    func mentor(_ id: String) throws -> Mentor?
+    /// Every mentor, by id.
+    func mentors() throws -> [Mentor]
+    /// Every mentor with their shifts and leave covering `time` and their caseload.
+    func mentorStates(at time: Date) throws -> [MentorState]
+    /// Open presentations per mentor.
+    func caseloads() throws -> [String: Int]
+    /// Shifts of one mentor (or all) that overlap `span` (or all), by start.
+    func shifts(mentor: String?, overlapping span: TimeSpan?) throws -> [Shift]
+    /// Leave of one mentor (or all) that overlaps `span` (or all), by start.
+    func leave(mentor: String?, overlapping span: TimeSpan?) throws -> [Leave]
+    /// The presentation with that number.
+    func presentation(_ number: Int) throws -> Presentation?
+    /// Presentations not yet seen and not closed, oldest first.
+    func waitingPresentations() throws -> [Presentation]
+    /// Presentations that arrived in `span`.
+    func presentations(arrivedIn span: TimeSpan) throws -> [Presentation]
+    /// The mentor's most recent presentations.
+    func presentations(mentor: String, limit: Int) throws -> [Presentation]
+    /// Declines of a presentation, oldest first.
+    func declines(of number: Int) throws -> [DeclineRecord]
+    /// Mentors who supported earlier presentations with the same NHS number or ref.
+    func previousMentors(nhs: String?, ref: String?, excluding number: Int) throws -> Set<String>
+    /// The staff member with that name.
+    func staffMember(_ name: String) throws -> StaffMember?
+    /// Every staff member, by name.
+    func staff() throws -> [StaffMember]
+    /// Audit entries, oldest first.
+    func auditEntries(since: Date?, entity: String?) throws -> [AuditEntry]
+    /// The next free `M` + number id.
+    func nextMentorID() throws -> String
+}
+
+/// Changing the database, in domain terms. Every change writes its audit entry.
+public protocol StoreWriting: StoreReading {
+    /// Adds a mentor.
+    func insertMentor(_ mentor: Mentor) throws
+    /// Replaces a mentor's record.
+    func updateMentor(_ mentor: Mentor) throws
+    /// Adds a shift and returns its id.
+    @discardableResult func insertShift(_ shift: Shift) throws -> Int64
+    /// Adds leave and returns its id.
+    @discardableResult func insertLeave(_ leave: Leave) throws -> Int64
+    /// Adds a presentation and returns its number.
+    func insertPresentation(_ p: Presentation) throws -> Int
+    /// Replaces a presentation's record.
+    func updatePresentation(_ p: Presentation) throws
+    /// Records that a mentor declined a presentation.
+    func insertDecline(presentation: Int, mentor: String, at: Date, reason: String?) throws
+    /// Adds or replaces a staff member.
+    func upsertStaff(_ member: StaffMember) throws
+    /// Removes a staff member.
+    func removeStaff(_ name: String) throws
+    /// Logs an event that changes no record (a read of a person's record, an export).
+    func logEvent(action: String, entity: String?, detail: String?) throws
+}
+
+/// A database the console can use: one transaction per command.
+public protocol AlongsideStore: AnyObject, Sendable {
+    /// Runs `body` in one read transaction.
+    func read<T>(_ body: (any StoreReading) throws -> T) throws -> T
+    /// Runs `body` in one write transaction; audit entries carry `context`. Nothing is
+    /// written if `body` throws.
+    func write<T>(_ context: ActingContext, _ body: (any StoreWriting) throws -> T) throws -> T
+    /// Checks the database's integrity and the audit chain; returns problems (empty = fine).
+    func check() throws -> [String]
+    /// Checks the audit chain only; returns problems (empty = fine) and the entry count.
+    func verifyAudit() throws -> (problems: [String], entries: Int)
+    /// Writes a consistent copy of the database to `path` (mode 0600).
+    func backup(to path: String) throws
+}

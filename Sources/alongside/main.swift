@@ -1,0 +1,4 @@
+import AlongsideConsole
+import Foundation
+
+exit(Launcher.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,73 @@
+import AlongsideCore
+import Testing
+
+@Suite("NHS number")
+struct NHSNumberTests {
+    private func error(_ text: String) -> NHSNumberError? {
+        do {
+            _ = try NHSNumber(text)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test(arguments: ["9434765919", "4010232137", "943 476 5919", "943-476-5919", " 9434765919 "])
+    func validNumbers(text: String) throws {
+        let number = try NHSNumber(text)
+        #expect(number.digits.count == 10)
+        #expect(number.digits.allSatisfy { $0.isASCII })
+    }
+
+    @Test func normalisedAndDescribed() throws {
+        let number = try NHSNumber("943-476 5919")
+        #expect(number.digits == "9434765919")
+        #expect(number.description == "943 476 5919")
+        #expect(try NHSNumber("9434765919") == number)
+        #expect(try NHSNumber("401 023 2137").digits == "4010232137")
+    }
+
+    @Test func remainderZeroGivesCheckDigitZero() throws {
+        // Weighted sum of 987654321 is 330 = 30 × 11, so 11 − 0 = 11, which becomes 0.
+        #expect(try NHSNumber("9876543210").digits == "9876543210")
+        #expect(error("9876543211") == .failsCheckDigit)
+    }
+
+    @Test func checkDigitTenIsNeverValid() {
+        // Weighted sum of 123456789 is 210 ≡ 1 (mod 11), so the check digit would be 10.
+        for last in 0...9 {
+            #expect(error("123456789\(last)") == .failsCheckDigit)
+        }
+    }
+
+    @Test func wrongCheckDigit() {
+        #expect(error("9434765918") == .failsCheckDigit)
+        #expect(error("9434765910") == .failsCheckDigit)
+        #expect(error("4010232138") == .failsCheckDigit)
+        #expect(error("9434765991") == .failsCheckDigit)  // two digits swapped
+    }
+
+    @Test func allZero() {
+        #expect(error("0000000000") == .allZero)
+        #expect(error("000 000 0000") == .allZero)
+    }
+
+    @Test(arguments: [
+        "943476591", "94347659190", "", "   ", "943476591X", "abcdefghij", "943.476.5919",
+        "９４３４７６５９１９", "943476591９",
+    ])
+    func notTenDigits(text: String) {
+        #expect(error(text) == .notTenDigits)
+    }
+
+    @Test func messagesDoNotEchoTheNumber() {
+        let all: [NHSNumberError] = [.notTenDigits, .allZero, .failsCheckDigit]
+        for item in all {
+            #expect(!item.description.contains("943"))
+            #expect(!item.description.isEmpty)
+        }
+        #expect(NHSNumberError.notTenDigits.description.contains("10 digits"))
+        #expect(NHSNumberError.allZero.description == "all zeros is not an NHS number")
+        #expect(NHSNumberError.failsCheckDigit.description.contains("check digit"))
+    }
+}
