@@ -135,6 +135,8 @@ public enum Launcher {
             store: store, config: config, calendar: calendar, tags: tags, localities: localities,
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
             databasePath: dbPath)
+        session.environment = env
+        session.interactive = isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
         // A new database makes its creator admin.
         if try store.read({ try $0.staff().isEmpty }) {
             try session.write("init") { tx in
@@ -231,6 +233,10 @@ public enum Launcher {
         let reader = ReadlineLineReader(
             history: HistoryPolicy.fromEnvironment(env),
             completion: { before, word in words.complete(lineBeforeWord: before, word: word) })
+        reader.appendsSpace = { before in
+            let last = before.split(separator: " ").last.map(String.init) ?? ""
+            return !(CompletionWords.listOptions.contains(last) || before.hasSuffix(","))
+        }
         Output.out("Alongside — type 'help' for the commands, Ctrl-D or 'quit' to leave.\n")
         if let session {
             Output.out("Database \(session.databasePath), acting as \(session.user).\n")

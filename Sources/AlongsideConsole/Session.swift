@@ -44,6 +44,13 @@ public final class Session {
     public let databasePath: String
     /// Set by `quit`.
     public var wantsToQuit = false
+    /// Whether the acting user's PIN has been checked in this session.
+    var authenticated = false
+    /// Whether a person is at a terminal (PINs are asked there, else read from the
+    /// environment).
+    public var interactive = false
+    /// The process environment (for `ALONGSIDE_PIN`).
+    public var environment: [String: String] = [:]
     /// Notes to print on standard error after the command (warnings).
     var warnings: [String] = []
 

@@ -17,7 +17,7 @@ enum AuditChain {
             .string(entity), .string(before), .string(after), .string(prevHash),
         ]).text
         let digest = SHA256.hash(data: Data(canonical.utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return PinHash.hex(Array(digest))
     }
 
     /// Appends an entry chained to the last one.

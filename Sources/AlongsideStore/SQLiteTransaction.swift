@@ -26,8 +26,8 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func mentors() throws -> [Mentor] {
-        try Row.fetchAll(db, sql: "SELECT \(Columns.mentor) FROM mentor ORDER BY id")
-            .map(Mentor.init(row:))
+        try Row.fetchAll(db, sql: "SELECT \(Columns.mentor) FROM mentor")
+            .map(Mentor.init(row:)).sorted { Identifiers.naturalLess($0.id, $1.id) }
     }
 
     func mentorStates(at time: Date) throws -> [MentorState] {

@@ -8,7 +8,7 @@ struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
         abstract: "Who may do what: liaison, coordinator or admin.",
-        subcommands: [StaffAdd.self, StaffRemove.self, StaffList.self])
+        subcommands: [StaffAdd.self, StaffRemove.self, StaffPin.self, StaffList.self])
 }
 
 struct StaffAdd: ConsoleCommand {
@@ -87,6 +87,60 @@ struct StaffList: ConsoleCommand {
             var t = TextTable(["name", "role", "PIN"])
             for s in staff { t.add([s.name, s.role.rawValue, s.pinHash != nil ? "set" : "-"]) }
             return t.render(style: session.style)
+        }
+    }
+}
+
+struct StaffPin: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pin",
+        abstract: "Set or clear your PIN (admins: another person's, to reset it).",
+        discussion: """
+            At a terminal the new PIN is asked twice without echo; in a script it is read from \
+            $ALONGSIDE_NEW_PIN. PINs are 4 to 12 digits and are stored only as salted slow \
+            hashes. With a PIN set, the console asks for it once per session (scripts read \
+            $ALONGSIDE_PIN).
+
+            Examples:
+              staff pin
+              staff pin --clear
+              staff pin jo --clear        (an admin resetting jo's PIN)
+            """)
+    static let requiredRole = Role.liaison
+
+    @Argument(help: "Whose PIN (default: yours; another's needs admin).") var name: String?
+    @Flag(help: "Remove the PIN.") var clear = false
+
+    func execute(_ session: Session) throws -> String {
+        let target = name ?? session.user
+        var newHash: String? = nil
+        if !clear {
+            let pin: String?
+            if session.interactive {
+                let first = SecretPrompt.read(prompt: "New PIN for \(target): ")
+                let again = SecretPrompt.read(prompt: "Again: ")
+                guard first == again else { throw CommandError("the two PINs differ; nothing changed") }
+                pin = first
+            } else {
+                pin = session.environment["ALONGSIDE_NEW_PIN"]
+            }
+            guard let pin, pin.count >= 4, pin.count <= 12, pin.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
+                throw CommandError(
+                    "a PIN is 4 to 12 digits" + (session.interactive ? "" : " (give it in ALONGSIDE_NEW_PIN)"))
+            }
+            newHash = PinHash.make(pin)
+        }
+        return try session.write("staff pin") { tx in
+            guard let me = try tx.staffMember(session.user) else { throw CommandError("not on the staff list") }
+            if target != session.user && me.role != .admin {
+                throw CommandError("only an admin can change another person's PIN")
+            }
+            guard var member = try tx.staffMember(target) else {
+                throw CommandError("'\(target)' is not on the staff list")
+            }
+            member.pinHash = newHash
+            try tx.upsertStaff(member)
+            return clear ? "PIN cleared for \(target)." : "PIN set for \(target)."
         }
     }
 }

@@ -38,9 +38,11 @@ final class CompletionWords: @unchecked Sendable {
         "shift": ["add", "weekly"],
         "summary": ["week"],
         "audit": ["verify"],
-        "staff": ["add", "remove", "list"],
+        "staff": ["add", "remove", "pin", "list"],
         "bench": ["assign"],
     ]
+    /// Options whose value is a comma list (no space after a completed item).
+    static let listOptions: Set<String> = ["--needs", "--experience", "--localities", "--languages"]
     static let mentorOptions = [
         "--name", "--gender", "--languages", "--localities", "--experience", "--capacity",
         "--dbs-recheck-due", "--lead",

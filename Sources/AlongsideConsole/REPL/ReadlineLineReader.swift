@@ -36,6 +36,13 @@ public final class ReadlineLineReader: LineReader {
     /// sensitive.
     public var isSensitive: (@Sendable (_ line: String) -> Bool)?
 
+    /// Decides, from the text before the word being completed, whether a completed word is
+    /// followed by a space (nil: always). Return false where a comma list continues.
+    public var appendsSpace: (@Sendable (_ lineBeforeWord: String) -> Bool)? {
+        get { ReadlineGlue.appendSpace }
+        set { ReadlineGlue.appendSpace = newValue }
+    }
+
     /// Sets readline up for the console.
     ///
     /// - Parameters:
@@ -128,6 +135,8 @@ public final class ReadlineLineReader: LineReader {
 private enum ReadlineGlue {
     nonisolated(unsafe) static var provider: CompletionProvider?
     nonisolated(unsafe) static var candidates: [String] = []
+    /// Whether a completed word gets a space after it (false inside comma lists).
+    nonisolated(unsafe) static var appendSpace: (@Sendable (String) -> Bool)?
     nonisolated(unsafe) static var nextCandidate = 0
     /// Set by the signal event hook when Ctrl-C abandoned the line.
     nonisolated(unsafe) static var lineAbandoned = false
@@ -176,6 +185,8 @@ private func attemptCompletion(
         $0.hasPrefix(word) && seen.insert($0).inserted
     }
     ReadlineGlue.nextCandidate = 0
+    let space = ReadlineGlue.appendSpace?(lineBeforeWord) ?? true
+    rl_completion_append_character = space ? 32 : 0
     return rl_completion_matches(text, nextCompletion)
 }
 

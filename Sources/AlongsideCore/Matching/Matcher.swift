@@ -147,9 +147,10 @@ public struct Matcher: Sendable {
                     distanceKm: d))
         }
         candidates.sort {
-            $0.score != $1.score ? $0.score > $1.score : $0.mentorID < $1.mentorID
+            $0.score != $1.score
+                ? $0.score > $1.score : Identifiers.naturalLess($0.mentorID, $1.mentorID)
         }
-        excluded.sort { $0.mentorID < $1.mentorID }
+        excluded.sort { Identifiers.naturalLess($0.mentorID, $1.mentorID) }
         return MatchResult(candidates: candidates, excluded: excluded)
     }
 }

@@ -171,6 +171,11 @@ public enum Identifiers {
         return nil
     }
 
+    /// Orders ids as people expect: `M2` before `M10`, case-insensitively.
+    public static func naturalLess(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [.caseInsensitive, .numeric]) == .orderedAscending
+    }
+
     /// Tag and locality ids: lower-case letters, digits and `-`.
     public static func isValidTag(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 64
