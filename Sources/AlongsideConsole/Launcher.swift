@@ -240,6 +240,7 @@ public enum Launcher {
         Output.out("Alongside — type 'help' for the commands, Ctrl-D or 'quit' to leave.\n")
         if let session {
             Output.out("Database \(session.databasePath), acting as \(session.user).\n")
+            for w in RosterWarnings.dbsWarnings(session: session) { Output.out("warning: \(w)\n") }
         }
         while true {
             switch reader.readLine(prompt: "alongside> ") {

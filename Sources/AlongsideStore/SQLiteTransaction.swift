@@ -330,6 +330,35 @@ struct SQLiteTransaction: StoreWriting {
             after: nil)
     }
 
+    func countIdentifiable(closedBefore cutoff: Date) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM presentation WHERE closed_at IS NOT NULL AND closed_at < ?
+                  AND (nhs IS NOT NULL OR ref IS NOT NULL OR age_band IS NOT NULL OR gender IS NOT NULL)
+                """, arguments: [cutoff.storedSeconds]) ?? 0
+    }
+
+    func removeIdentifiers(closedBefore cutoff: Date) throws -> Int {
+        let n = try countIdentifiable(closedBefore: cutoff)
+        try db.execute(
+            sql: """
+                UPDATE decline SET reason = NULL WHERE presentation_id IN
+                  (SELECT id FROM presentation WHERE closed_at IS NOT NULL AND closed_at < ?)
+                """, arguments: [cutoff.storedSeconds])
+        try db.execute(
+            sql: """
+                UPDATE presentation SET nhs = NULL, ref = NULL, age_band = NULL, gender = NULL
+                WHERE closed_at IS NOT NULL AND closed_at < ?
+                """, arguments: [cutoff.storedSeconds])
+        try audit(
+            "retention", entity: nil, before: nil,
+            after: .object([
+                ("closed_before", .int(Int(cutoff.storedSeconds))), ("presentations", .int(n)),
+            ]))
+        return n
+    }
+
     func logEvent(action: String, entity: String?, detail: String?) throws {
         try audit(
             action, entity: entity, before: nil,

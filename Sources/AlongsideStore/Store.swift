@@ -103,6 +103,8 @@ public protocol StoreReading {
     func auditEntries(since: Date?, entity: String?) throws -> [AuditEntry]
     /// The next free `M` + number id.
     func nextMentorID() throws -> String
+    /// How many closed presentations before `cutoff` still hold identifiers.
+    func countIdentifiable(closedBefore cutoff: Date) throws -> Int
 }
 
 /// Changing the database, in domain terms. Every change writes its audit entry.
@@ -125,6 +127,10 @@ public protocol StoreWriting: StoreReading {
     func upsertStaff(_ member: StaffMember) throws
     /// Removes a staff member.
     func removeStaff(_ name: String) throws
+    /// Removes personal identifiers (NHS number, ref, age band, gender, decline reasons) from
+    /// presentations closed before `cutoff`, keeping what the summaries need; returns how
+    /// many presentations were changed. One audit entry records the count.
+    func removeIdentifiers(closedBefore cutoff: Date) throws -> Int
     /// Logs an event that changes no record (a read of a person's record, an export).
     func logEvent(action: String, entity: String?, detail: String?) throws
 }

@@ -71,14 +71,20 @@ struct Help: StandaloneCommand {
                 ("mentor add|edit|pause|resume|retire", "keep the roster"),
                 ("shift add | shift weekly", "put a mentor on duty"),
                 ("leave M FROM TO", "a mentor is away"),
+                ("roster import MENTORS.csv [SHIFTS.csv]", "load mentors and shifts from CSV"),
+                ("roster export DIR", "write mentors.csv and shifts.csv"),
+                ("roster week [DATE]", "the week's cover hour by hour, gaps and uncovered tags"),
+                ("presentations import FILE", "load historic presentations from CSV"),
             ]),
             ("Reports", [
-                ("summary week [YYYY-Www]", "the weekly wait-time summary"),
+                ("summary week [YYYY-Www]", "the weekly wait-time summary (md, html reports)"),
+                ("summary trend [--weeks N]", "week by week: within target, median, 90th pct"),
             ]),
             ("Administration", [
                 ("staff add|remove|list", "who may do what"),
                 ("audit [verify]", "the change log, and a check that it is unbroken"),
                 ("backup FILE | check", "an online copy; an integrity check"),
+                ("retention --years N", "remove identifiers from old closed presentations"),
                 ("bench assign", "the solver on a weight matrix (benchmarks)"),
             ]),
         ]

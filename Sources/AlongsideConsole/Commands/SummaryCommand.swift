@@ -8,7 +8,7 @@ struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
         abstract: "Wait-time summaries: one week, or the trend.",
-        subcommands: [SummaryWeek.self])
+        subcommands: [SummaryWeek.self, SummaryTrend.self])
 }
 
 struct SummaryWeek: ConsoleCommand {
@@ -19,6 +19,10 @@ struct SummaryWeek: ConsoleCommand {
             A week is an ISO week, Monday 00:00 to Sunday 24:00 in the site's zone; a person \
             counts in the week they were referred. The headline is the share of people seen \
             within the target (seen within target ÷ everyone referred that week).
+
+            --format html writes a self-contained report (charts of the week's waits and of \
+            the last 12 weeks, the break-downs) that prints on A4. For a scheduled report:
+              alongside --db site.sqlite -c "summary week --format html --out week.html"
 
             Examples:
               summary week
@@ -36,56 +40,155 @@ struct SummaryWeek: ConsoleCommand {
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
+        let w = try SummaryData.week(week, session: session)
+        // The HTML report draws the 12 weeks ending with this one: one query for them all.
+        let first = format == .html ? w.adding(weeks: -(SummaryHTML.trendWeeks - 1)) : w
+        let load: (any StoreReading) throws -> [WeeklySummary] = { tx in
+            try SummaryData.series(from: first, through: w, shiftsOf: w, tx: tx, session: session)
+        }
+        func render(_ series: [WeeklySummary]) -> String {
+            SummaryRendering.render(series[series.count - 1], trend: series, format: format, session: session)
+        }
+        guard let out else { return render(try session.read(load)) }
+        return try session.write("summary week") { tx in
+            let text = render(try load(tx))
+            try tx.logEvent(
+                action: "export", entity: nil, detail: "summary week \(w) as \(format.rawValue)")
+            // Inside the transaction: if the file cannot be written, the log keeps no export.
+            try FileOutput.write(text, to: out)
+            return "Wrote the \(w) summary (\(format.rawValue)) to \(out)."
+        }
+    }
+}
+
+struct SummaryTrend: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trend",
+        abstract: "Week by week: share seen within target, median and 90th percentile wait.",
+        discussion: """
+            The N weeks ending with the last complete week, oldest first. The table also \
+            shows each week's change in the within-target share against the week before, in \
+            percentage points.
+
+            Examples:
+              summary trend
+              summary trend --weeks 52 --format csv --out year.csv
+            """)
+    static let requiredRole = Role.liaison
+
+    /// The most weeks a trend covers (ten years).
+    static let maxWeeks = 520
+
+    @Option(help: "How many weeks, 1 to 520 (default 12).")
+    var weeks: Int = 12
+    @Option(help: "Output format: table, csv, json or md.")
+    var format: String?
+    @Option(help: "Write the trend to this file (mode 0600) instead of printing it.")
+    var out: String?
+
+    func execute(_ session: Session) throws -> String {
+        let format = try session.format(self.format, allowed: [.table, .csv, .json, .md])
+        guard (1...Self.maxWeeks).contains(weeks) else {
+            throw CommandError.field(
+                "--weeks", "\(weeks) is not between 1 and \(Self.maxWeeks); e.g. --weeks 12")
+        }
+        let last = session.calendar.lastCompleteWeek(now: session.now)
+        // One week more than shown, for the first row's change.
+        let first = last.adding(weeks: -weeks)
+        let load: (any StoreReading) throws -> [WeeklySummary] = { tx in
+            try SummaryData.series(from: first, through: last, shiftsOf: nil, tx: tx, session: session)
+        }
+        func render(_ series: [WeeklySummary]) -> String {
+            SummaryRendering.trend(
+                Array(series.dropFirst()), before: series.first, format: format, session: session)
+        }
+        guard let out else { return render(try session.read(load)) }
+        return try session.write("summary trend") { tx in
+            let text = render(try load(tx))
+            try tx.logEvent(
+                action: "export", entity: nil,
+                detail: "summary trend of \(weeks) weeks to \(last) as \(format.rawValue)")
+            try FileOutput.write(text, to: out)
+            return "Wrote the trend of \(weeks) weeks to \(last) (\(format.rawValue)) to \(out)."
+        }
+    }
+}
+
+/// Loading the rows the summaries need.
+enum SummaryData {
+    /// The week asked for, or the last complete week; refuses weeks not yet started, and
+    /// warns that the current week is not over.
+    static func week(_ text: String?, session: Session) throws -> ISOWeek {
         let cal = session.calendar
         let now = session.now
-        let w: ISOWeek
-        if let week {
-            guard let parsed = ISOWeek(week) else {
-                throw CommandError.field("WEEK", "'\(week)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
-            }
-            w = parsed
-        } else {
-            w = cal.lastCompleteWeek(now: now)
+        guard let text else { return cal.lastCompleteWeek(now: now) }
+        guard let w = ISOWeek(text) else {
+            throw CommandError.field(
+                "WEEK", "'\(text)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
         }
-        let bounds = cal.interval(of: w)
-        let span = TimeSpan(start: bounds.start, end: bounds.end)
-        let load: (any StoreReading) throws -> WeeklySummary = { tx in
-            WeeklySummary(
-                week: w, presentations: try tx.presentations(arrivedIn: span),
-                shifts: try tx.shifts(mentor: nil, overlapping: span), calendar: cal,
-                targetMinutes: session.config.targetMinutes)
+        let current = cal.week(of: now)
+        if w > current {
+            throw CommandError.field(
+                "WEEK", "\(w) has not started yet; the last complete week is \(cal.lastCompleteWeek(now: now))")
         }
-        let summary: WeeklySummary
-        if let out {
-            summary = try session.write("summary week") { tx in
-                try tx.logEvent(action: "export", entity: nil, detail: "summary week \(w) as \(format.rawValue)")
-                return try load(tx)
-            }
-            let text = SummaryRendering.render(summary, format: format, session: session)
-            try FileOutput.write(text, to: out)
-            return "Wrote the \(w) summary to \(out)."
+        if w == current {
+            session.warnings.append("\(w) is not over yet: these are its figures so far")
         }
-        summary = try session.read(load)
-        return SummaryRendering.render(summary, format: format, session: session)
+        return w
+    }
+
+    /// The summaries of the weeks `first` through `last` from one query of their
+    /// presentations (and, when `shiftsOf` is given, that week's shifts).
+    static func series(
+        from first: ISOWeek, through last: ISOWeek, shiftsOf shiftWeek: ISOWeek?,
+        tx: any StoreReading, session: Session
+    ) throws -> [WeeklySummary] {
+        let cal = session.calendar
+        let span = TimeSpan(start: cal.interval(of: first).start, end: cal.interval(of: last).end)
+        let presentations = try tx.presentations(arrivedIn: span)
+        var shifts: [Shift] = []
+        if let shiftWeek {
+            let bounds = cal.interval(of: shiftWeek)
+            shifts = try tx.shifts(
+                mentor: nil, overlapping: TimeSpan(start: bounds.start, end: bounds.end))
+        }
+        return WeeklySummary.series(
+            from: first, through: last, presentations: presentations, shifts: shifts,
+            calendar: cal, targetMinutes: session.config.targetMinutes)
     }
 }
 
 /// Writes report files with mode 0600.
 enum FileOutput {
+    /// Writes `text` to `path` (mode 0600) through a temporary file beside it and a rename,
+    /// so a reader (or a scheduled copy) never sees half a report.
     static func write(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let full = (path as NSString).expandingTildeInPath
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
+            throw CommandError.field("--out", "'\(path)' is a folder; give a file name")
+        }
+        let temporary = full + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else {
             throw CommandError.field("--out", "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
-        fchmod(fd, 0o600)
+        var problem: String?
+        func failed() { if problem == nil { problem = String(cString: strerror(errno)) } }
+        if fchmod(fd, 0o600) != 0 { failed() }
         let bytes = Array(text.utf8)
         var written = 0
-        while written < bytes.count {
+        while problem == nil && written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { throw CommandError.field("--out", "could not write '\(path)'") }
-            written += n
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failed() } else { written += n }
         }
-        fsync(fd)
+        if problem == nil && fsync(fd) != 0 { failed() }
+        close(fd)
+        if problem == nil && rename(temporary, full) != 0 { failed() }
+        if let problem {
+            unlink(temporary)
+            throw CommandError.field("--out", "could not write '\(path)': \(problem)")
+        }
     }
 }

@@ -1,14 +1,22 @@
 import AlongsideCore
 import Foundation
 
-/// The weekly summary as table, CSV, JSON, Markdown or HTML.
+/// The weekly summary and the trend as table, CSV, JSON, Markdown or HTML.
 enum SummaryRendering {
-    static func render(_ s: WeeklySummary, format: OutputFormat, session: Session) -> String {
+    /// One week's summary; `trend` (oldest first, ending with this week) feeds the HTML
+    /// report's trend chart.
+    static func render(
+        _ s: WeeklySummary, trend: [WeeklySummary], format: OutputFormat, session: Session
+    ) -> String {
         switch format {
         case .json: return json(s).text
         case .csv: return csv(s)
         case .md: return markdown(s)
-        case .html: return SummaryHTML.page(s)
+        case .html:
+            return SummaryHTML.page(
+                s, trend: trend,
+                names: SummaryHTML.Names(tags: session.tags, localities: session.localities),
+                calendar: session.calendar, generatedAt: session.now)
         case .table: return table(s, style: session.style)
         }
     }
@@ -16,6 +24,9 @@ enum SummaryRendering {
     static func minutes(_ m: ExactMinutes?) -> JSONValue { m.map { .double($0.value) } ?? .null }
     static func oneDecimal(_ m: ExactMinutes?) -> String { m?.oneDecimal ?? "-" }
     static func pct(_ x: Double?) -> String { x.map { formatOneDecimal($0) + "%" } ?? "-" }
+    static func number(_ x: Double?) -> String { x.map { JSONValue.format($0) } ?? "" }
+
+    // MARK: - One week
 
     static func json(_ s: WeeklySummary) -> JSONValue {
         func group(_ g: SummaryGroup, key: String) -> JSONValue {
@@ -58,7 +69,7 @@ enum SummaryRendering {
         ])
     }
 
-    /// Headline rows shared by the table, CSV and Markdown views.
+    /// Headline rows shared by the table and Markdown views.
     static func headline(_ s: WeeklySummary) -> [(String, String)] {
         [
             ("week", "\(s.week) (\(s.week.monday) to \(s.week.sunday))"),
@@ -79,37 +90,47 @@ enum SummaryRendering {
             [title, "presentations", "within target", "within target %", "median wait (min)"],
             align: [.left, .right, .right, .right, .right])
         for g in groups {
-            t.add([g.key, "\(g.presentations)", "\(g.seenWithinTarget)", pct(g.withinTargetPct), oneDecimal(g.medianWait)])
+            t.add([
+                g.key, "\(g.presentations)", "\(g.seenWithinTarget)", pct(g.withinTargetPct),
+                oneDecimal(g.medianWait),
+            ])
         }
         return t
     }
 
     static func mentorTable(_ s: WeeklySummary) -> TextTable {
-        var t = TextTable(["mentor", "assigned", "seen", "shift hours"], align: [.left, .right, .right, .right])
+        var t = TextTable(
+            ["mentor", "assigned", "seen", "shift hours"], align: [.left, .right, .right, .right])
         for m in s.mentors {
-            t.add([m.mentorID, "\(m.assigned)", "\(m.seen)", String(format: "%.1f", m.shiftHours)])
+            t.add([m.mentorID, "\(m.assigned)", "\(m.seen)", m.shiftHoursOneDecimal])
         }
         return t
     }
 
     static func table(_ s: WeeklySummary, style: Style) -> String {
-        let head = s.presentations == 0
+        let head =
+            s.presentations == 0
             ? "Week \(s.week): nobody was referred"
             : "Week \(s.week): \(pct(s.withinTargetPct)) seen within \(s.targetMinutes) minutes"
+                + " (\(s.seenWithinTarget) of \(s.presentations))"
         var out = style.bold(head) + "\n\n"
         var t = TextTable(["figure", "value"], align: [.left, .right])
         for (k, v) in headline(s) { t.add([k, v]) }
         out += t.render(style: style)
-        if !s.byLocality.isEmpty { out += "\n" + groupTable(s.byLocality, title: "locality").render(style: style) }
-        if !s.byNeed.isEmpty { out += "\n" + groupTable(s.byNeed, title: "need").render(style: style) }
+        if !s.byLocality.isEmpty {
+            out += "\n" + groupTable(s.byLocality, title: "locality").render(style: style)
+        }
+        if !s.byNeed.isEmpty {
+            out += "\n" + groupTable(s.byNeed, title: "need").render(style: style)
+        }
         if !s.mentors.isEmpty { out += "\n" + mentorTable(s).render(style: style) }
         return out
     }
 
-    /// Long-format CSV: `section,name,metric,value`, every figure of the JSON.
+    /// Long-format CSV: `section,name,metric,value`, every figure of the JSON, unrounded
+    /// except the 1-decimal percentages.
     static func csv(_ s: WeeklySummary) -> String {
         var rows: [[String]] = []
-        func num(_ x: Double?) -> String { x.map { JSONValue.format($0) } ?? "" }
         let w = s.week.description
         rows.append(["week", w, "from", s.week.monday.description])
         rows.append(["week", w, "to", s.week.sunday.description])
@@ -118,46 +139,167 @@ enum SummaryRendering {
         rows.append(["week", w, "seen", "\(s.seen)"])
         rows.append(["week", w, "seen_within_target", "\(s.seenWithinTarget)"])
         rows.append(["week", w, "within_target_pct", s.withinTargetPct.map(formatOneDecimal) ?? ""])
-        rows.append(["wait_minutes", w, "median", num(s.waits.median?.value)])
-        rows.append(["wait_minutes", w, "p90", num(s.waits.p90?.value)])
-        rows.append(["wait_minutes", w, "mean", num(s.waits.mean?.value)])
-        rows.append(["wait_minutes", w, "max", num(s.waits.max?.value)])
+        rows.append(["wait_minutes", w, "median", number(s.waits.median?.value)])
+        rows.append(["wait_minutes", w, "p90", number(s.waits.p90?.value)])
+        rows.append(["wait_minutes", w, "mean", number(s.waits.mean?.value)])
+        rows.append(["wait_minutes", w, "max", number(s.waits.max?.value)])
         for (k, v) in s.notSeen { rows.append(["not_seen", w, k, "\(v)"]) }
         for (section, groups) in [("by_locality", s.byLocality), ("by_need", s.byNeed)] {
             for g in groups {
                 rows.append([section, g.key, "presentations", "\(g.presentations)"])
                 rows.append([section, g.key, "seen_within_target", "\(g.seenWithinTarget)"])
-                rows.append([section, g.key, "within_target_pct", g.withinTargetPct.map(formatOneDecimal) ?? ""])
-                rows.append([section, g.key, "median_wait", num(g.medianWait?.value)])
+                rows.append([
+                    section, g.key, "within_target_pct",
+                    g.withinTargetPct.map(formatOneDecimal) ?? "",
+                ])
+                rows.append([section, g.key, "median_wait", number(g.medianWait?.value)])
             }
         }
         for m in s.mentors {
             rows.append(["mentors", m.mentorID, "assigned", "\(m.assigned)"])
             rows.append(["mentors", m.mentorID, "seen", "\(m.seen)"])
-            rows.append(["mentors", m.mentorID, "shift_hours", num(m.shiftHours)])
+            rows.append(["mentors", m.mentorID, "shift_hours", number(m.shiftHours)])
         }
         return CSV.document(header: ["section", "name", "metric", "value"], rows: rows)
     }
 
     static func markdown(_ s: WeeklySummary) -> String {
         var out = "# Peer support wait times, week \(s.week)\n\n"
-        out += "**\(pct(s.withinTargetPct)) of people referred were seen by a peer mentor within \(s.targetMinutes) minutes** "
-        out += "(\(s.seenWithinTarget) of \(s.presentations)), \(s.week.monday) to \(s.week.sunday).\n\n"
+        if s.presentations == 0 {
+            out += "**Nobody was referred to peer support** from \(s.week.monday) to "
+                + "\(s.week.sunday).\n\n"
+        } else {
+            out += "**\(pct(s.withinTargetPct)) of people referred were seen by a peer mentor "
+                + "within \(s.targetMinutes) minutes** (\(s.seenWithinTarget) of "
+                + "\(s.presentations)), \(s.week.monday) to \(s.week.sunday).\n\n"
+        }
         var t = TextTable(["figure", "value"], align: [.left, .right])
         for (k, v) in headline(s) { t.add([k, v]) }
         out += t.markdown()
-        if !s.byLocality.isEmpty { out += "\n## By locality\n\n" + groupTable(s.byLocality, title: "locality").markdown() }
-        if !s.byNeed.isEmpty { out += "\n## By need\n\n" + groupTable(s.byNeed, title: "need").markdown() }
+        if !s.byLocality.isEmpty {
+            out += "\n## By locality\n\n" + groupTable(s.byLocality, title: "locality").markdown()
+        }
+        if !s.byNeed.isEmpty {
+            out += "\n## By need\n\n" + groupTable(s.byNeed, title: "need").markdown()
+        }
         if !s.mentors.isEmpty { out += "\n## Mentors\n\n" + mentorTable(s).markdown() }
         return out
     }
-}
 
-/// Placeholder HTML until the full report lands: the same figures as Markdown in a page.
-enum SummaryHTML {
-    static func page(_ s: WeeklySummary) -> String {
-        let md = SummaryRendering.markdown(s)
-        let escaped = md.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Week \(s.week)</title></head><body><pre>\(escaped)</pre></body></html>\n"
+    // MARK: - Trend
+
+    /// The trend: `weeks` oldest first; `before` is the week before the first (for its
+    /// change), if known.
+    static func trend(
+        _ weeks: [WeeklySummary], before: WeeklySummary?, format: OutputFormat, session: Session
+    ) -> String {
+        switch format {
+        case .json: return trendJSON(weeks).text
+        case .csv: return trendCSV(weeks)
+        case .md: return trendMarkdown(weeks, before: before)
+        default: return trendTable(weeks, before: before, style: session.style)
+        }
+    }
+
+    /// The spec's columns first, then extra ones.
+    static let trendColumns = [
+        "week", "presentations", "within_target_pct", "median_wait", "p90_wait", "from", "to",
+        "seen", "seen_within_target",
+    ]
+
+    static func trendJSON(_ weeks: [WeeklySummary]) -> JSONValue {
+        .array(
+            weeks.map { s in
+                .object([
+                    ("week", .string(s.week.description)),
+                    ("presentations", .int(s.presentations)),
+                    ("within_target_pct", .number(s.withinTargetPct)),
+                    ("median_wait", minutes(s.waits.median)),
+                    ("p90_wait", minutes(s.waits.p90)),
+                    ("from", .string(s.week.monday.description)),
+                    ("to", .string(s.week.sunday.description)),
+                    ("seen", .int(s.seen)),
+                    ("seen_within_target", .int(s.seenWithinTarget)),
+                ])
+            })
+    }
+
+    static func trendCSV(_ weeks: [WeeklySummary]) -> String {
+        CSV.document(
+            header: trendColumns,
+            rows: weeks.map { s in
+                [
+                    s.week.description, "\(s.presentations)",
+                    s.withinTargetPct.map(formatOneDecimal) ?? "",
+                    number(s.waits.median?.value), number(s.waits.p90?.value),
+                    s.week.monday.description, s.week.sunday.description, "\(s.seen)",
+                    "\(s.seenWithinTarget)",
+                ]
+            })
+    }
+
+    /// The change in the within-target share from `previous` to `current`, in percentage
+    /// points of the 1-decimal figures ("+4.2", "-66.7", "0.0"); nil when either week had
+    /// nobody referred.
+    static func change(_ current: Double?, from previous: Double?) -> String? {
+        guard let current, let previous else { return nil }
+        let tenths = Int((current * 10).rounded()) - Int((previous * 10).rounded())
+        return (tenths > 0 ? "+" : "") + formatOneDecimal(Double(tenths) / 10)
+    }
+
+    /// A bar of up to 20 cells for a percentage, in eighths of a cell.
+    static func bar(_ pct: Double?) -> String {
+        guard let pct else { return "" }
+        let eighths = Int((pct / 100 * 160).rounded())
+        let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
+    }
+
+    static func trendRows(_ weeks: [WeeklySummary], before: WeeklySummary?, bars: Bool)
+        -> TextTable
+    {
+        var columns = [
+            "week", "from", "presentations", "within target %", "change (points)",
+            "median wait (min)", "p90 wait (min)",
+        ]
+        var align: [TextTable.Align] = [.left, .left, .right, .right, .right, .right, .right]
+        if bars {
+            columns.append("")
+            align.append(.left)
+        }
+        var t = TextTable(columns, align: align)
+        var previous = before
+        for s in weeks {
+            var cells = [
+                s.week.description, s.week.monday.description, "\(s.presentations)",
+                pct(s.withinTargetPct),
+                change(s.withinTargetPct, from: previous?.withinTargetPct) ?? "-",
+                oneDecimal(s.waits.median), oneDecimal(s.waits.p90),
+            ]
+            if bars { cells.append(bar(s.withinTargetPct)) }
+            t.add(cells)
+            previous = s
+        }
+        return t
+    }
+
+    static func trendTitle(_ weeks: [WeeklySummary]) -> String {
+        guard let first = weeks.first, let last = weeks.last else { return "No weeks" }
+        let span = weeks.count == 1 ? "\(first.week)" : "\(first.week) to \(last.week)"
+        return "Seen within \(last.targetMinutes) minutes, week by week: \(span)"
+    }
+
+    static func trendTable(_ weeks: [WeeklySummary], before: WeeklySummary?, style: Style)
+        -> String
+    {
+        style.bold(trendTitle(weeks)) + "\n\n"
+            + trendRows(weeks, before: before, bars: true).render(style: style)
+    }
+
+    static func trendMarkdown(_ weeks: [WeeklySummary], before: WeeklySummary?) -> String {
+        "# \(trendTitle(weeks))\n\n"
+            + "Within target % is the share of everyone referred in the week who was seen "
+            + "within the target; the change is in percentage points against the week before.\n\n"
+            + trendRows(weeks, before: before, bars: false).markdown()
     }
 }

@@ -24,8 +24,10 @@ struct RootCommand: ParsableCommand {
         subcommands: [
             Register.self, Match.self, Assign.self, Decline.self, Seen.self, Close.self,
             Queue.self, Allocate.self, Show.self, MentorCommand.self, Mentors.self,
-            ShiftCommand.self, LeaveCommand.self, SummaryCommand.self, AuditCommand.self,
-            StaffCommand.self, Backup.self, Check.self, Bench.self, Help.self, Quit.self,
+            ShiftCommand.self, LeaveCommand.self, RosterCommand.self, PresentationsCommand.self,
+            SummaryCommand.self,
+            AuditCommand.self,
+            StaffCommand.self, Backup.self, Check.self, Retention.self, Bench.self, Help.self, Quit.self,
         ]
     )
 }

@@ -30,13 +30,15 @@ final class CompletionWords: @unchecked Sendable {
 
     static let commands = [
         "register", "match", "assign", "decline", "seen", "close", "queue", "allocate", "show",
-        "mentor", "mentors", "shift", "leave", "summary", "audit", "staff", "backup", "check",
-        "bench", "help", "quit",
+        "mentor", "mentors", "shift", "leave", "roster", "presentations", "summary", "audit",
+        "staff", "backup", "check", "retention", "bench", "help", "quit",
     ]
     static let subcommands: [String: [String]] = [
         "mentor": ["add", "edit", "pause", "resume", "retire"],
         "shift": ["add", "weekly"],
-        "summary": ["week"],
+        "roster": ["import", "export", "week"],
+        "presentations": ["import"],
+        "summary": ["week", "trend"],
         "audit": ["verify"],
         "staff": ["add", "remove", "pin", "list"],
         "bench": ["assign"],
@@ -64,10 +66,13 @@ final class CompletionWords: @unchecked Sendable {
         "mentor add": mentorOptions,
         "mentor edit": mentorOptions + ["--no-lead"],
         "shift weekly": ["--from", "--until"],
+        "roster week": ["--format"],
         "summary week": ["--format", "--out"],
+        "summary trend": ["--weeks", "--format", "--out"],
         "audit": ["--since", "--entity", "--detail", "--format"],
         "staff list": ["--format"],
         "bench assign": ["--input", "--maximize"],
+        "retention": ["--years", "--confirm"],
     ]
 
     /// The candidates for `word`, given the text before it.

@@ -22,11 +22,24 @@ public struct SummaryMentor: Sendable, Equatable {
     public var assigned: Int
     /// Of those, seen.
     public var seen: Int
-    /// Real hours of the mentor's shifts that start in the week.
-    public var shiftHours: Double
+    /// Real seconds of the mentor's shifts that start in the week.
+    public var shiftSeconds: Int
+
+    /// Real hours of the mentor's shifts that start in the week (shiftSeconds / 3600).
+    public var shiftHours: Double { Double(shiftSeconds) / 3_600 }
+
+    /// The shift hours rounded half away from zero to 1 decimal, e.g. "17.0".
+    public var shiftHoursOneDecimal: String {
+        OneDecimal.format(
+            tenths: OneDecimal.roundHalfAwayFromZero(shiftSeconds, times: 10, over: 3_600))
+    }
 }
 
 /// The weekly wait-time summary of spec §6.
+///
+/// A week is an ISO week, Monday 00:00 to the next Monday 00:00 in the site's zone (so the
+/// week the clocks go back is 169 real hours long and the one they go forward 167); a
+/// presentation belongs to the week of its `arrivedAt`, whenever it was seen or closed.
 public struct WeeklySummary: Sendable, Equatable {
     /// The ISO week.
     public var week: ISOWeek
@@ -50,7 +63,8 @@ public struct WeeklySummary: Sendable, Equatable {
     public var byLocality: [SummaryGroup]
     /// Break-down by need (a presentation counts under each of its needs).
     public var byNeed: [SummaryGroup]
-    /// Every mentor with a shift or an assignment in the week.
+    /// Every mentor with a shift starting in the week or an assignment of the week's
+    /// presentations, by id.
     public var mentors: [SummaryMentor]
 
     /// Compares the figures (the tuple list is compared element by element).
@@ -74,7 +88,8 @@ public struct WeeklySummary: Sendable, Equatable {
     ///   - week: the ISO week.
     ///   - presentations: the presentations whose `arrivedAt` falls in the week (others are
     ///     ignored, so passing more is safe).
-    ///   - shifts: shifts; those that start in the week count towards `shift_hours`.
+    ///   - shifts: shifts; those that start in the week count towards `shift_hours` (others
+    ///     are ignored).
     ///   - calendar: the site calendar that defines the week's bounds.
     ///   - targetMinutes: the target.
     public init(
@@ -82,12 +97,61 @@ public struct WeeklySummary: Sendable, Equatable {
         calendar: SiteCalendar, targetMinutes: Int
     ) {
         let bounds = calendar.interval(of: week)
-        let inWeek = all.filter { $0.arrivedAt >= bounds.start && $0.arrivedAt < bounds.end }
-        let targetSeconds = targetMinutes * 60
-        func within(_ p: Presentation) -> Bool {
-            guard let w = p.waitSeconds else { return false }
-            return w <= targetSeconds
+        self.init(
+            week: week, bounds: bounds,
+            presentations: all.filter { $0.arrivedAt >= bounds.start && $0.arrivedAt < bounds.end },
+            shifts: shifts.filter { $0.span.start >= bounds.start && $0.span.start < bounds.end },
+            targetMinutes: targetMinutes)
+    }
+
+    /// The summaries of every week from `first` through `last`, oldest first, from rows
+    /// loaded once: each presentation goes to the week of its arrival and each shift to the
+    /// week it starts in (rows outside the range are ignored). Empty when `last < first`.
+    public static func series(
+        from first: ISOWeek, through last: ISOWeek, presentations: [Presentation],
+        shifts: [Shift], calendar: SiteCalendar, targetMinutes: Int
+    ) -> [WeeklySummary] {
+        guard first <= last else { return [] }
+        var weeks: [ISOWeek] = []
+        var week = first
+        while week <= last {
+            weeks.append(week)
+            week = week.adding(weeks: 1)
         }
+        let bounds = weeks.map { calendar.interval(of: $0) }
+        // starts[i] is week i's first instant; starts[weeks.count] is the end of the last.
+        let starts = bounds.map(\.start) + [bounds[bounds.count - 1].end]
+        func slot(_ instant: Date) -> Int? {
+            guard instant >= starts[0], instant < starts[starts.count - 1] else { return nil }
+            var low = 0
+            var high = starts.count - 1  // starts[low] ≤ instant < starts[high]
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if starts[middle] <= instant { low = middle } else { high = middle }
+            }
+            return low
+        }
+        var byWeek = [[Presentation]](repeating: [], count: weeks.count)
+        for p in presentations {
+            if let i = slot(p.arrivedAt) { byWeek[i].append(p) }
+        }
+        var shiftsByWeek = [[Shift]](repeating: [], count: weeks.count)
+        for s in shifts {
+            if let i = slot(s.span.start) { shiftsByWeek[i].append(s) }
+        }
+        return weeks.indices.map {
+            WeeklySummary(
+                week: weeks[$0], bounds: bounds[$0], presentations: byWeek[$0],
+                shifts: shiftsByWeek[$0], targetMinutes: targetMinutes)
+        }
+    }
+
+    /// The figures of rows already known to belong to the week.
+    private init(
+        week: ISOWeek, bounds: (start: Date, end: Date), presentations inWeek: [Presentation],
+        shifts: [Shift], targetMinutes: Int
+    ) {
+        let targetSeconds = targetMinutes * 60
         self.week = week
         self.targetMinutes = targetMinutes
         self.presentations = inWeek.count
@@ -111,36 +175,81 @@ public struct WeeklySummary: Sendable, Equatable {
         self.notSeen = notSeen
 
         func groups(_ keys: (Presentation) -> [String]) -> [SummaryGroup] {
-            var members: [String: [Presentation]] = [:]
+            var members: [String: [Int]] = [:]  // key → waits of the seen
+            var counts: [String: Int] = [:]
             for p in inWeek {
-                for k in Set(keys(p)) { members[k, default: []].append(p) }
+                for key in Set(keys(p)) {
+                    counts[key, default: 0] += 1
+                    if let wait = p.waitSeconds { members[key, default: []].append(wait) }
+                }
             }
-            return members.map { key, list in
-                let within = list.filter(within).count
-                let waits = WaitStatistics(waitSeconds: list.compactMap(\.waitSeconds))
+            return counts.map { key, count in
+                let waits = members[key] ?? []
+                let within = waits.filter { $0 <= targetSeconds }.count
                 return SummaryGroup(
-                    key: key, presentations: list.count, seenWithinTarget: within,
-                    withinTargetPct: percentOneDecimal(within, of: list.count),
-                    medianWait: waits.median)
+                    key: key, presentations: count, seenWithinTarget: within,
+                    withinTargetPct: percentOneDecimal(within, of: count),
+                    medianWait: WaitStatistics.percentile(ofSorted: waits.sorted(), 0.5))
             }.sorted {
                 $0.presentations != $1.presentations
                     ? $0.presentations > $1.presentations : $0.key < $1.key
             }
         }
-        self.byLocality = groups { [$0.locality] }
-        self.byNeed = groups { $0.needs }
+        self.byLocality = groups { [$0.locality.lowercased()] }
+        self.byNeed = groups { $0.needs.map { $0.lowercased() } }
 
+        // Mentor ids are case-insensitive: rows are merged under the first spelling met.
         var rows: [String: SummaryMentor] = [:]
+        func add(_ id: String, _ change: (inout SummaryMentor) -> Void) {
+            let key = id.lowercased()
+            var row =
+                rows[key] ?? SummaryMentor(mentorID: id, assigned: 0, seen: 0, shiftSeconds: 0)
+            change(&row)
+            rows[key] = row
+        }
         for s in shifts where s.span.start >= bounds.start && s.span.start < bounds.end {
-            rows[s.mentorID, default: SummaryMentor(mentorID: s.mentorID, assigned: 0, seen: 0, shiftHours: 0)]
-                .shiftHours += Double(s.span.seconds) / 3600
+            add(s.mentorID) { $0.shiftSeconds += s.span.seconds }
         }
         for p in inWeek {
             guard let m = p.mentorID else { continue }
-            rows[m, default: SummaryMentor(mentorID: m, assigned: 0, seen: 0, shiftHours: 0)]
-                .assigned += 1
-            if p.seenAt != nil { rows[m]!.seen += 1 }
+            add(m) {
+                $0.assigned += 1
+                if p.seenAt != nil { $0.seen += 1 }
+            }
         }
-        self.mentors = rows.values.sorted { $0.mentorID < $1.mentorID }
+        self.mentors = rows.values.sorted { Self.naturalOrder($0.mentorID, $1.mentorID) }
+    }
+}
+
+extension WeeklySummary {
+    /// Whether `a` sorts before `b` with runs of digits compared as numbers (`M2` before `M10`),
+    /// ignoring case; ties are broken by the plain text.
+    static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        func parts(_ s: String) -> [(digits: Bool, text: String)] {
+            var result: [(digits: Bool, text: String)] = []
+            for c in s.lowercased() {
+                let isDigit = c.isASCII && c.isNumber
+                if let last = result.last, last.digits == isDigit {
+                    result[result.count - 1].text.append(c)
+                } else {
+                    result.append((isDigit, String(c)))
+                }
+            }
+            return result
+        }
+        let x = parts(a)
+        let y = parts(b)
+        for (p, q) in zip(x, y) where p.text != q.text {
+            if p.digits && q.digits {
+                let pt = p.text.drop { $0 == "0" }
+                let qt = q.text.drop { $0 == "0" }
+                if pt.count != qt.count { return pt.count < qt.count }
+                if pt != qt { return pt < qt }
+                continue
+            }
+            return p.text < q.text
+        }
+        if x.count != y.count { return x.count < y.count }
+        return a < b
     }
 }

@@ -1,0 +1,167 @@
+import AlongsideCore
+import AlongsideStore
+import ArgumentParser
+import Foundation
+
+/// `presentations import`.
+struct PresentationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "presentations",
+        abstract: "Historic presentations: load them from a CSV file.",
+        subcommands: [PresentationsImport.self])
+}
+
+struct PresentationsImport: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load historic presentations from a CSV file, all or nothing.",
+        discussion: """
+            The file has the header \
+            ref,arrived_at,locality,needs,mentor_id,assigned_at,seen_at,closed_at,outcome \
+            with an empty field where a step did not happen; needs are separated by ';'; times \
+            as in 'help times'. The rows record what happened, so the availability rules are \
+            not applied, but the times must be in order (arrived ≤ assigned ≤ seen ≤ closed) \
+            and not in the future, the mentors must be on the roster, and the outcome must fit \
+            (help outcomes). Any bad row rejects the whole file with every problem listed as \
+            FILE:LINE: message, and nothing is written.
+
+            Example:
+              presentations import 2025-referrals.csv
+            """)
+    static let requiredRole = Role.coordinator
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    func execute(_ session: Session) throws -> String {
+        let text = try Self.readText(file)
+        let progress = Progress()
+        let mentorIDs = try session.read { try $0.mentors().map(\.id) }
+        let rows: [ImportedPresentation]
+        do {
+            rows = try PresentationImport.read(
+                text, file: file, tags: session.tags, localities: session.localities,
+                calendar: session.calendar, now: session.now, mentorIDs: mentorIDs,
+                progress: progress.map { p in { done, total in p.show("checking", done, total) } })
+        } catch {
+            progress?.clear()
+            throw Self.rejection(error)
+        }
+        guard let first = rows.first else {
+            progress?.clear()
+            return "\(file) has no rows after the header; nothing imported."
+        }
+        let earliest = rows.map(\.presentation.arrivedAt).min() ?? first.presentation.arrivedAt
+        let latest = rows.map(\.presentation.arrivedAt).max() ?? first.presentation.arrivedAt
+        let numbers: [Int]
+        do {
+            numbers = try session.write("presentations import") { tx in
+                let stored = try tx.presentations(
+                    arrivedIn: TimeSpan(start: earliest, end: latest.addingTimeInterval(1)))
+                let repeats = PresentationImport.alreadyStored(rows, stored: stored)
+                if !repeats.isEmpty {
+                    throw PresentationImportFailure(file: file, errors: repeats)
+                }
+                var numbers: [Int] = []
+                numbers.reserveCapacity(rows.count)
+                for (i, row) in rows.enumerated() {
+                    if i % 1_000 == 0 { progress?.show("writing", i, rows.count) }
+                    numbers.append(try tx.insertPresentation(row.presentation))
+                }
+                progress?.show("committing", rows.count, rows.count)
+                return numbers
+            }
+        } catch let error as PresentationImportFailure {
+            progress?.clear()
+            throw Self.rejection(error)
+        } catch {
+            progress?.clear()
+            throw error
+        }
+        progress?.clear()
+        let open = rows.filter { $0.presentation.closedAt == nil }.count
+        let range =
+            numbers.count == 1
+            ? PresentationID.format(numbers[0])
+            : "\(PresentationID.format(numbers.min()!))–\(PresentationID.format(numbers.max()!))"
+        let cal = session.calendar
+        var out = "Imported \(Self.grouped(rows.count)) presentation\(rows.count == 1 ? "" : "s") "
+            + "from \(file) as \(range), arriving \(cal.shortString(earliest)) to "
+            + "\(cal.shortString(latest))."
+        if open > 0 {
+            out += " \(Self.grouped(open)) \(open == 1 ? "is" : "are") not closed, so "
+                + "\(open == 1 ? "it waits" : "they wait") in the queue until closed."
+        }
+        return out
+    }
+
+    /// Reads a UTF-8 text file, refusing other encodings with advice.
+    static func readText(_ path: String) throws -> String {
+        let full = (path as NSString).expandingTildeInPath
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+            throw CommandError.field("FILE", "no file '\(path)'; check the name and folder")
+        }
+        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: full) else {
+            throw CommandError.field("FILE", "cannot read '\(path)'")
+        }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw CommandError.field(
+                "FILE", "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandError.field(
+                "FILE", "'\(path)' is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
+        }
+        return text
+    }
+
+    /// The refusal: every problem on its own line as `FILE:LINE: message`, then a summary.
+    static func rejection(_ failure: PresentationImportFailure) -> CommandError {
+        let count = failure.errors.count
+        let rowsHit = Set(failure.errors.map(\.line)).count
+        return CommandError(
+            failure.lines.joined(separator: "\n") + "\nnothing imported: \(grouped(count)) "
+                + "problem\(count == 1 ? "" : "s") on \(grouped(rowsHit)) "
+                + "line\(rowsHit == 1 ? "" : "s") of \(failure.file); fix them and run the "
+                + "import again")
+    }
+
+    /// 100000 → "100,000".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// Progress on standard error, only when it is a terminal: one line, rewritten.
+    final class Progress {
+        private var last = Date.distantPast
+        private var shown = false
+
+        /// Nil unless standard error is a terminal.
+        init?() {
+            guard isatty(STDERR_FILENO) == 1 else { return nil }
+        }
+
+        func show(_ step: String, _ done: Int, _ total: Int) {
+            let now = Date()
+            guard done == total || now.timeIntervalSince(last) >= 0.1 else { return }
+            last = now
+            shown = true
+            let percent = total == 0 ? 100 : done * 100 / total
+            Output.err(
+                "\r\u{1B}[Kpresentations import: \(step) \(grouped(done)) of \(grouped(total)) "
+                    + "rows (\(percent)%)…")
+        }
+
+        func clear() {
+            if shown { Output.err("\r\u{1B}[K") }
+            shown = false
+        }
+    }
+}
