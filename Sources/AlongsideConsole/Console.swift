@@ -69,7 +69,9 @@ public final class Console {
     }
 
     private func report(_ error: any Error) {
-        writeErr("error: \(Self.describe(error))\n")
+        // Personal data never reaches a message: NHS numbers are redacted wherever they
+        // were typed.
+        writeErr("error: \(NHSNumber.redact(in: Self.describe(error)))\n")
     }
 
     /// The message for any error a command can throw.

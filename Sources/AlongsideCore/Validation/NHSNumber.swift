@@ -64,3 +64,41 @@ public enum NHSNumberError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension NHSNumber {
+    /// `text` with every valid NHS number in it (10 digits, optionally grouped 3-3-4 with
+    /// spaces or dashes) replaced by `[NHS number]`, so messages never carry one.
+    public static func redact(in text: String) -> String {
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
+        while i < chars.count {
+            if isDigit(chars[i]) && (i == 0 || !isDigit(chars[i - 1])) {
+                // Collect a run of digits with single separators.
+                var j = i
+                var digits = ""
+                while j < chars.count {
+                    if isDigit(chars[j]) {
+                        digits.append(chars[j])
+                        j += 1
+                    } else if (chars[j] == " " || chars[j] == "-") && j + 1 < chars.count
+                        && isDigit(chars[j + 1]) && digits.count < 10
+                    {
+                        j += 1
+                    } else {
+                        break
+                    }
+                }
+                if digits.count == 10, (try? NHSNumber(digits)) != nil {
+                    out += "[NHS number]"
+                    i = j
+                    continue
+                }
+            }
+            out.append(chars[i])
+            i += 1
+        }
+        return out
+    }
+}
