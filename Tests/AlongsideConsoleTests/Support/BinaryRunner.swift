@@ -86,9 +86,9 @@ final class Sandbox {
         let inPath = root.appendingPathComponent("in-\(id)").path
         let outPath = root.appendingPathComponent("out-\(id)").path
         let errPath = root.appendingPathComponent("err-\(id)").path
-        fm.createFile(atPath: inPath, contents: Data(stdin.utf8))
-        fm.createFile(atPath: outPath, contents: nil)
-        fm.createFile(atPath: errPath, contents: nil)
+        _ = fm.createFile(atPath: inPath, contents: Data(stdin.utf8))
+        _ = fm.createFile(atPath: outPath, contents: nil)
+        _ = fm.createFile(atPath: errPath, contents: nil)
         defer {
             for p in [inPath, outPath, errPath] { try? fm.removeItem(atPath: p) }
         }
