@@ -95,6 +95,10 @@ public enum Launcher {
         options: Options, env: [String: String], style: Style, clock: @escaping @Sendable () -> Date
     ) throws -> Session {
         let dbPath = databasePath(options.db, env: env)
+        if dbPath.hasPrefix("postgres://") || dbPath.hasPrefix("postgresql://") {
+            throw CommandError(
+                "--db: this build runs on the embedded SQLite file only; the PostgreSQL store of spec §9 is not built yet (give a file path)")
+        }
         var configPath = options.config ?? env["ALONGSIDE_CONFIG"]
         if configPath == nil {
             let beside = URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent("site.conf").path

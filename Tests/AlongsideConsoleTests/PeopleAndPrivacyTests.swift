@@ -165,3 +165,51 @@ struct ImporterFuzzTests {
         #expect(try session.store.verifyAudit().problems.isEmpty)
     }
 }
+
+/// The site configuration file (issue 3): weights, target, validation.
+@Suite("Site configuration")
+struct SiteConfigurationTests {
+    @Test func weightsAndTargetFromSiteConfBesideTheDatabaseAreUsed() throws {
+        let s = try Sandbox()
+        _ = try s.commands(["staff list"])  // creates the database folder
+        let conf = URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent("site.conf")
+        try """
+            # test site
+            target_minutes = 30
+            weight.experience = 0.2
+            weight.locality = 0.2
+            weight.language = 0.2
+            weight.load = 0.2
+            weight.continuity = 0.2
+            """.write(to: conf, atomically: true, encoding: .utf8)
+        let now = Date()
+        let r = try s.commands([
+            "mentor add M1 --name A --localities blackpool --experience alcohol",
+            "shift add M1 \(Times.iso(now.addingTimeInterval(-3600))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "register --locality blackpool --needs debt --at -40m",
+        ])
+        #expect(r.status == 0, "\(r)")
+        let match = try #require(try s.json("match P1 --explain --format json") as? [String: Any])
+        let weights = try #require(match.object("weights"))
+        #expect(weights["experience"] as? Double == 0.2)
+        let candidate = try #require(match.list("candidates")?.first)
+        // experience 0, locality 1, language 1, load 1, continuity 0 → 0.6
+        #expect(abs((candidate.number("score") ?? 0) - 0.6) < 1e-12)
+        let queue = try #require(try s.json("queue --format json") as? [[String: Any]])
+        #expect(queue.first?.bool("breach") == true, "40 minutes is past a 30-minute target")
+    }
+
+    @Test func aBadConfigurationStopsWithTheLineAndTheFix() throws {
+        let s = try Sandbox()
+        let conf = s.root.appendingPathComponent("bad.conf")
+        try "weight.experiance = 0.5\n".write(to: conf, atomically: true, encoding: .utf8)
+        let r = try s.run(["--config", conf.path, "-c", "queue"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("line 1"))
+        #expect(r.stderr.contains("did you mean 'weight.experience'"))
+        try "weight.experience = 0.9\n".write(to: conf, atomically: true, encoding: .utf8)
+        let r2 = try s.run(["--config", conf.path, "-c", "queue"])
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("add up to"))
+    }
+}
