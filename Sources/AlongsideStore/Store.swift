@@ -119,6 +119,8 @@ public protocol StoreWriting: StoreReading {
     @discardableResult func insertLeave(_ leave: Leave) throws -> Int64
     /// Adds a presentation and returns its number.
     func insertPresentation(_ p: Presentation) throws -> Int
+    /// Adds presentations in bulk with ONE audit entry for the batch; returns the first and last numbers.
+    func insertPresentations(_ ps: [Presentation]) throws -> ClosedRange<Int>?
     /// Replaces a presentation's record.
     func updatePresentation(_ p: Presentation) throws
     /// Records that a mentor declined a presentation.

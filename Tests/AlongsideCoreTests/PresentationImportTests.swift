@@ -11,9 +11,9 @@ private let now = Date(timeIntervalSince1970: 1_793_188_800)
 private let header =
     "ref,arrived_at,locality,needs,mentor_id,assigned_at,seen_at,closed_at,outcome\n"
 
-private func read(_ text: String, mentors: [String] = ["M1", "M2", "Lead-7"]) throws(
-    PresentationImportFailure
-) -> [ImportedPresentation] {
+private func read(_ text: String, mentors: [String] = ["M1", "M2", "Lead-7"])
+    throws(PresentationImportFailure) -> [ImportedPresentation]
+{
     try PresentationImport.read(
         text, file: "visits.csv", tags: .standard, localities: .standard, calendar: .london,
         now: now, mentorIDs: mentors)
@@ -190,7 +190,8 @@ struct PresentationImportTests {
         var text = header
         for i in 0..<100_000 {
             let minute = i % 50
-            text += "R\(i),2026-10-19T09:\(minute < 10 ? "0" : "")\(minute),blackpool,"
+            text +=
+                "R\(i),2026-10-19T09:\(minute < 10 ? "0" : "")\(minute),blackpool,"
                 + "alcohol;debt,M1,2026-10-19T09:55,2026-10-19T10:00:05,2026-10-19T11:00,"
                 + "supported-discharged\n"
         }

@@ -264,11 +264,11 @@ struct StoreTests {
             try $0.upsertStaff(StaffMember(name: "alice", role: .admin))
         }
         try store.write(context("mentor add")) { try $0.insertMentor(amy) }
-        try store.write(context("shift add")) {
+        _ = try store.write(context("shift add")) {
             try $0.insertShift(
                 Shift(mentorID: "amy-w", span: TimeSpan(start: t0, end: t0.addingTimeInterval(3600))))
         }
-        try store.write(context("leave")) {
+        _ = try store.write(context("leave")) {
             try $0.insertLeave(
                 Leave(mentorID: "amy-w", span: TimeSpan(start: t0, end: t0.addingTimeInterval(60))))
         }

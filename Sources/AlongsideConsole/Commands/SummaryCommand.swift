@@ -47,7 +47,8 @@ struct SummaryWeek: ConsoleCommand {
             try SummaryData.series(from: first, through: w, shiftsOf: w, tx: tx, session: session)
         }
         func render(_ series: [WeeklySummary]) -> String {
-            SummaryRendering.render(series[series.count - 1], trend: series, format: format, session: session)
+            SummaryRendering.render(
+                series[series.count - 1], trend: series, format: format, session: session)
         }
         guard let out else { return render(try session.read(load)) }
         return try session.write("summary week") { tx in
@@ -96,7 +97,8 @@ struct SummaryTrend: ConsoleCommand {
         // One week more than shown, for the first row's change.
         let first = last.adding(weeks: -weeks)
         let load: (any StoreReading) throws -> [WeeklySummary] = { tx in
-            try SummaryData.series(from: first, through: last, shiftsOf: nil, tx: tx, session: session)
+            try SummaryData.series(
+                from: first, through: last, shiftsOf: nil, tx: tx, session: session)
         }
         func render(_ series: [WeeklySummary]) -> String {
             SummaryRendering.trend(
@@ -124,12 +126,14 @@ enum SummaryData {
         guard let text else { return cal.lastCompleteWeek(now: now) }
         guard let w = ISOWeek(text) else {
             throw CommandError.field(
-                "WEEK", "'\(text)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
+                "WEEK",
+                "'\(text)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
         }
         let current = cal.week(of: now)
         if w > current {
+            let last = cal.lastCompleteWeek(now: now)
             throw CommandError.field(
-                "WEEK", "\(w) has not started yet; the last complete week is \(cal.lastCompleteWeek(now: now))")
+                "WEEK", "\(w) has not started yet; the last complete week is \(last)")
         }
         if w == current {
             session.warnings.append("\(w) is not over yet: these are its figures so far")
@@ -171,7 +175,8 @@ enum FileOutput {
         let temporary = full + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else {
-            throw CommandError.field("--out", "cannot write '\(path)': \(String(cString: strerror(errno)))")
+            throw CommandError.field(
+                "--out", "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         var problem: String?
         func failed() { if problem == nil { problem = String(cString: strerror(errno)) } }
@@ -179,7 +184,9 @@ enum FileOutput {
         let bytes = Array(text.utf8)
         var written = 0
         while problem == nil && written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[written...].withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress, $0.count)
+            }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { failed() } else { written += n }
         }

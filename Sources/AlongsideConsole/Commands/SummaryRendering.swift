@@ -166,10 +166,12 @@ enum SummaryRendering {
     static func markdown(_ s: WeeklySummary) -> String {
         var out = "# Peer support wait times, week \(s.week)\n\n"
         if s.presentations == 0 {
-            out += "**Nobody was referred to peer support** from \(s.week.monday) to "
+            out +=
+                "**Nobody was referred to peer support** from \(s.week.monday) to "
                 + "\(s.week.sunday).\n\n"
         } else {
-            out += "**\(pct(s.withinTargetPct)) of people referred were seen by a peer mentor "
+            out +=
+                "**\(pct(s.withinTargetPct)) of people referred were seen by a peer mentor "
                 + "within \(s.targetMinutes) minutes** (\(s.seenWithinTarget) of "
                 + "\(s.presentations)), \(s.week.monday) to \(s.week.sunday).\n\n"
         }

@@ -55,7 +55,8 @@ enum SummaryHTML {
             trendChart(trend, current: s.week) + trendNote(trend))
         html += section(
             "By locality",
-            groupTable(s.byLocality, title: "Locality", name: names.locality, target: s.targetMinutes)
+            groupTable(
+                s.byLocality, title: "Locality", name: names.locality, target: s.targetMinutes)
                 + "<p class=\"note\">Where the person lives.</p>\n")
         html += section(
             "By need",
@@ -94,14 +95,17 @@ enum SummaryHTML {
     static func headline(_ s: WeeklySummary, previous: WeeklySummary?) -> String {
         var out = "<section class=\"headline\">\n"
         guard s.presentations > 0, let pct = s.withinTargetPct else {
-            out += "<p class=\"big\">–</p>\n<p class=\"lead\">Nobody was referred to peer "
+            out +=
+                "<p class=\"big\">–</p>\n<p class=\"lead\">Nobody was referred to peer "
                 + "support this week.</p>\n</section>\n"
             return out
         }
         out += "<p class=\"big\">\(esc(formatOneDecimal(pct)))<span>%</span></p>\n"
-        out += "<p class=\"lead\"><strong>of people referred were seen by a peer mentor "
+        out +=
+            "<p class=\"lead\"><strong>of people referred were seen by a peer mentor "
             + "within \(s.targetMinutes) minutes</strong></p>\n"
-        out += "<p class=\"count\">\(s.seenWithinTarget) of the \(s.presentations) "
+        out +=
+            "<p class=\"count\">\(s.seenWithinTarget) of the \(s.presentations) "
             + "\(s.presentations == 1 ? "person" : "people") referred this week</p>\n"
         if let previous, let change = SummaryRendering.change(pct, from: previous.withinTargetPct),
             let before = previous.withinTargetPct
@@ -149,7 +153,8 @@ enum SummaryHTML {
         let notSeen = s.presentations - s.seen
         out += "<p class=\"notseen\"><strong>Not seen: \(notSeen)</strong>"
         if notSeen > 0 {
-            out += " — "
+            out +=
+                " — "
                 + s.notSeen.filter { $0.1 > 0 }.map { key, count in
                     "\(esc(labels[key] ?? key)) \(count)"
                 }.joined(separator: " · ")
@@ -225,7 +230,8 @@ enum SummaryHTML {
             out += "<td class=\"num\">\(esc(m.shiftHoursOneDecimal))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n"
-        out += "<p class=\"note\">Assigned and seen count the week's referrals each mentor "
+        out +=
+            "<p class=\"note\">Assigned and seen count the week's referrals each mentor "
             + "was given; shift hours are the real hours of the shifts that started in the week "
             + "(a night shift over the October clock change is an hour longer).</p>\n"
         return out
@@ -234,18 +240,28 @@ enum SummaryHTML {
     static func definitions(_ s: WeeklySummary) -> String {
         let t = s.targetMinutes
         let items: [(String, String)] = [
-            ("Week", "Monday 00:00 to Sunday 24:00, site time; a person counts in the week "
-                + "they were referred, whenever they were seen."),
+            (
+                "Week",
+                "Monday 00:00 to Sunday 24:00, site time; a person counts in the week "
+                    + "they were referred, whenever they were seen."
+            ),
             ("Wait", "Minutes from referral to peer support until a mentor met the person."),
-            ("Within target", "Seen with a wait of \(t) minutes or less (exactly \(t) counts "
-                + "as within). The share divides by everyone referred, so people who left or "
-                + "were never seen count against it."),
-            ("Median and 90th percentile", "Over the waits of the people seen, by linear "
-                + "interpolation between the closest ranks; half of the waits were at most the "
-                + "median, nine in ten at most the 90th percentile."),
+            (
+                "Within target",
+                "Seen with a wait of \(t) minutes or less (exactly \(t) counts "
+                    + "as within). The share divides by everyone referred, so people who left or "
+                    + "were never seen count against it."
+            ),
+            (
+                "Median and 90th percentile",
+                "Over the waits of the people seen, by linear "
+                    + "interpolation between the closest ranks; half of the waits were at most the "
+                    + "median, nine in ten at most the 90th percentile."
+            ),
             ("Rounding", "Figures are rounded to 1 decimal, halves away from zero."),
         ]
-        var out = "<section class=\"block definitions\">\n<h2>How the figures are worked out</h2>"
+        var out =
+            "<section class=\"block definitions\">\n<h2>How the figures are worked out</h2>"
             + "\n<dl>\n"
         for (term, text) in items {
             out += "<dt>\(esc(term))</dt><dd>\(esc(text))</dd>\n"
@@ -293,24 +309,29 @@ enum SummaryHTML {
         func y(_ count: Double) -> Double { top + plotHeight - count / Double(yMax) * plotHeight }
 
         let within = waitSeconds.filter { $0 <= targetMinutes * 60 }.count
+        let description =
+            "\(waitSeconds.count) people seen; \(within) within the \(targetMinutes)-minute target."
         var svg = """
             <figure class="chart">
             <svg viewBox="0 0 \(f(width)) \(f(height))" role="img" \
             aria-labelledby="hist-title hist-desc" xmlns="http://www.w3.org/2000/svg">
             <title id="hist-title">\(esc("Waits of the people seen in \(week)"))</title>
-            <desc id="hist-desc">\(esc("\(waitSeconds.count) people seen; \(within) within the \(targetMinutes)-minute target."))</desc>
+            <desc id="hist-desc">\(esc(description))</desc>
 
             """
         var tick = 0
         while tick <= yMax {
             let ty = y(Double(tick))
-            svg += "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" "
+            svg +=
+                "<line class=\"grid\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" "
                 + "y1=\"\(f(ty))\" y2=\"\(f(ty))\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(left - 8))\" y=\"\(f(ty + 4))\" "
+            svg +=
+                "<text class=\"tick\" x=\"\(f(left - 8))\" y=\"\(f(ty + 4))\" "
                 + "text-anchor=\"end\">\(tick)</text>\n"
             tick += step
         }
-        svg += "<text class=\"axis\" x=\"\(f(left - 8))\" y=\"\(f(top - 22))\" "
+        svg +=
+            "<text class=\"axis\" x=\"\(f(left - 8))\" y=\"\(f(top - 22))\" "
             + "text-anchor=\"end\">people</text>\n"
         for (i, count) in counts.enumerated() {
             let over = i == binCount
@@ -323,40 +344,49 @@ enum SummaryHTML {
                 ? "over \(range) min: \(count)" : "\(i * bin)–\(upper) min: \(count)"
             if count > 0 {
                 let barY = y(Double(count))
-                svg += "<rect class=\"\(cls)\" x=\"\(f(barX))\" y=\"\(f(barY))\" "
+                svg +=
+                    "<rect class=\"\(cls)\" x=\"\(f(barX))\" y=\"\(f(barY))\" "
                     + "width=\"\(f(barWidth))\" height=\"\(f(top + plotHeight - barY))\">"
                     + "<title>\(esc(label))</title></rect>"
-                svg += "<text class=\"value\" x=\"\(f(barX + barWidth / 2))\" "
+                svg +=
+                    "<text class=\"value\" x=\"\(f(barX + barWidth / 2))\" "
                     + "y=\"\(f(barY - 4))\" text-anchor=\"middle\">\(count)</text>\n"
             }
         }
         // The axis, its labels every 30 minutes, and the overflow band's label.
         let baseline = top + plotHeight
-        svg += "<line class=\"axisline\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" "
+        svg +=
+            "<line class=\"axisline\" x1=\"\(f(left))\" x2=\"\(f(width - right))\" "
             + "y1=\"\(f(baseline))\" y2=\"\(f(baseline))\"/>\n"
         let labelEvery = bin == 10 ? 30 : 15
         var minute = 0
         while minute <= range {
             let tx = x(Double(minute))
-            svg += "<line class=\"axisline\" x1=\"\(f(tx))\" x2=\"\(f(tx))\" "
+            svg +=
+                "<line class=\"axisline\" x1=\"\(f(tx))\" x2=\"\(f(tx))\" "
                 + "y1=\"\(f(baseline))\" y2=\"\(f(baseline + 4))\"/>"
             // The last edge is labelled with the overflow band instead.
             if minute < range {
-                svg += "<text class=\"tick\" x=\"\(f(tx))\" y=\"\(f(baseline + 17))\" "
+                svg +=
+                    "<text class=\"tick\" x=\"\(f(tx))\" y=\"\(f(baseline + 17))\" "
                     + "text-anchor=\"middle\">\(minute)</text>\n"
             }
             minute += labelEvery
         }
-        svg += "<text class=\"tick\" x=\"\(f(left + (Double(binCount) + 0.5) * slot))\" "
+        svg +=
+            "<text class=\"tick\" x=\"\(f(left + (Double(binCount) + 0.5) * slot))\" "
             + "y=\"\(f(baseline + 17))\" text-anchor=\"middle\">\(range)+</text>\n"
-        svg += "<text class=\"axis\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 8))\" "
+        svg +=
+            "<text class=\"axis\" x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 8))\" "
             + "text-anchor=\"middle\">wait in minutes, from referral to being seen</text>\n"
         // The target.
         if targetMinutes <= range {
             let tx = x(Double(targetMinutes))
-            svg += "<line class=\"target\" x1=\"\(f(tx))\" x2=\"\(f(tx))\" "
+            svg +=
+                "<line class=\"target\" x1=\"\(f(tx))\" x2=\"\(f(tx))\" "
                 + "y1=\"\(f(top - 26))\" y2=\"\(f(baseline))\"/>"
-            svg += "<text class=\"targetlabel\" x=\"\(f(tx + 6))\" y=\"\(f(top - 18))\">"
+            svg +=
+                "<text class=\"targetlabel\" x=\"\(f(tx + 6))\" y=\"\(f(top - 18))\">"
                 + "target \(targetMinutes) min</text>\n"
         }
         svg += "</svg>\n"
@@ -383,50 +413,57 @@ enum SummaryHTML {
         let slot = plotWidth / Double(max(weeks.count, 4))
         let offset = left + (plotWidth - slot * Double(weeks.count)) / 2
         func y(_ pct: Double) -> Double { top + plotHeight - pct / 100 * plotHeight }
+        let title = "Share seen within target, \(weeks[0].week) to \(current)"
         let described = weeks.map {
-            "\($0.week): " + ($0.withinTargetPct.map { formatOneDecimal($0) + "%" } ?? "none referred")
+            "\($0.week): "
+                + ($0.withinTargetPct.map { formatOneDecimal($0) + "%" } ?? "none referred")
         }.joined(separator: "; ")
         var svg = """
             <figure class="chart">
             <svg viewBox="0 0 \(f(width)) \(f(height))" role="img" \
             aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">
-            <title id="trend-title">\(esc("Share seen within target, \(weeks[0].week) to \(current)"))</title>
+            <title id="trend-title">\(esc(title))</title>
             <desc id="trend-desc">\(esc(described))</desc>
 
             """
         for pct in stride(from: 0, through: 100, by: 25) {
             let ty = y(Double(pct))
-            svg += "<line class=\"\(pct == 0 ? "axisline" : "grid")\" x1=\"\(f(left))\" "
+            svg +=
+                "<line class=\"\(pct == 0 ? "axisline" : "grid")\" x1=\"\(f(left))\" "
                 + "x2=\"\(f(width - right))\" y1=\"\(f(ty))\" y2=\"\(f(ty))\"/>"
-            svg += "<text class=\"tick\" x=\"\(f(left - 8))\" y=\"\(f(ty + 4))\" "
+            svg +=
+                "<text class=\"tick\" x=\"\(f(left - 8))\" y=\"\(f(ty + 4))\" "
                 + "text-anchor=\"end\">\(pct)%</text>\n"
         }
-        var points: [(Double, Double)] = []
         for (i, s) in weeks.enumerated() {
             let centre = offset + (Double(i) + 0.5) * slot
             let barWidth = min(slot * 0.62, 44)
             let isCurrent = s.week == current
             if let pct = s.withinTargetPct {
                 let barY = y(pct)
-                svg += "<rect class=\"\(isCurrent ? "now" : "past")\" "
+                let tip =
+                    "\(s.week): \(formatOneDecimal(pct))% "
+                    + "(\(s.seenWithinTarget) of \(s.presentations))"
+                svg +=
+                    "<rect class=\"\(isCurrent ? "now" : "past")\" "
                     + "x=\"\(f(centre - barWidth / 2))\" y=\"\(f(barY))\" width=\"\(f(barWidth))\" "
-                    + "height=\"\(f(top + plotHeight - barY))\"><title>\(esc("\(s.week): \(formatOneDecimal(pct))% (\(s.seenWithinTarget) of \(s.presentations))"))</title></rect>"
-                svg += "<text class=\"value\(isCurrent ? " strong" : "")\" x=\"\(f(centre))\" "
-                    + "y=\"\(f(barY - 5))\" text-anchor=\"middle\">\(esc(formatOneDecimal(pct)))</text>\n"
-                points.append((centre, barY))
+                    + "height=\"\(f(top + plotHeight - barY))\"><title>\(esc(tip))</title></rect>"
+                svg +=
+                    "<text class=\"value\(isCurrent ? " strong" : "")\" x=\"\(f(centre))\" "
+                    + "y=\"\(f(barY - 5))\" text-anchor=\"middle\">"
+                    + "\(esc(formatOneDecimal(pct)))</text>\n"
             } else {
-                svg += "<text class=\"none\" x=\"\(f(centre))\" y=\"\(f(y(0) - 6))\" "
+                svg +=
+                    "<text class=\"none\" x=\"\(f(centre))\" y=\"\(f(y(0) - 6))\" "
                     + "text-anchor=\"middle\">none</text>\n"
             }
             let label = "W" + (s.week.week < 10 ? "0" : "") + "\(s.week.week)"
-            svg += "<text class=\"tick\(isCurrent ? " strong" : "")\" x=\"\(f(centre))\" "
+            svg +=
+                "<text class=\"tick\(isCurrent ? " strong" : "")\" x=\"\(f(centre))\" "
                 + "y=\"\(f(y(0) + 16))\" text-anchor=\"middle\">\(label)</text>"
-            svg += "<text class=\"small\" x=\"\(f(centre))\" y=\"\(f(y(0) + 30))\" "
+            svg +=
+                "<text class=\"small\" x=\"\(f(centre))\" y=\"\(f(y(0) + 30))\" "
                 + "text-anchor=\"middle\">n=\(s.presentations)</text>\n"
-        }
-        if points.count >= 2 {
-            let path = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
-            svg += "<polyline class=\"trendline\" points=\"\(path)\"/>\n"
         }
         svg += "</svg>\n</figure>\n"
         return svg
@@ -496,7 +533,8 @@ enum SummaryHTML {
         body { margin: 0; color: var(--ink); background: #fff;
           font: 15px/1.45 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
         .page { max-width: 860px; margin: 0 auto; padding: 28px 32px 40px; }
-        .masthead { border-bottom: 3px solid var(--ink); padding-bottom: 10px; margin-bottom: 18px; }
+        .masthead { border-bottom: 3px solid var(--ink); padding-bottom: 10px;
+          margin-bottom: 18px; }
         .kicker { margin: 0; text-transform: uppercase; letter-spacing: .08em; font-size: 12px;
           color: var(--muted); }
         h1 { margin: 4px 0 2px; font-size: 28px; line-height: 1.15; }
@@ -538,7 +576,6 @@ enum SummaryHTML {
         svg rect.past { fill: var(--past); }
         svg .target { stroke: var(--ink); stroke-width: 2; stroke-dasharray: 6 4; }
         svg .targetlabel { font-size: 12px; font-weight: 600; }
-        svg .trendline { fill: none; stroke: var(--now); stroke-width: 1.5; stroke-opacity: .45; }
         figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
         .key { display: inline-block; width: 12px; height: 12px; vertical-align: -1px;
           margin: 0 4px 0 10px; }
