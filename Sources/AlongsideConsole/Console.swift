@@ -34,6 +34,9 @@ public final class Console {
         return s
     }
 
+    /// Put before error messages (`line 3: `) when running a script.
+    public var linePrefix = ""
+
     /// Whether `quit` has been run.
     public var wantsToQuit: Bool { sessionCache?.wantsToQuit ?? quitRequested }
     var quitRequested = false
@@ -71,7 +74,9 @@ public final class Console {
     private func report(_ error: any Error) {
         // Personal data never reaches a message: NHS numbers are redacted wherever they
         // were typed.
-        writeErr("error: \(NHSNumber.redact(in: Self.describe(error)))\n")
+        let message = Self.describe(error).replacingOccurrences(
+            of: String(Self.relativeMinus), with: "-")
+        writeErr("error: \(linePrefix)\(NHSNumber.redact(in: message))\n")
     }
 
     /// The message for any error a command can throw.
@@ -120,13 +125,13 @@ public final class Console {
     /// argument parser does not take it for an option.
     static let relativeMinus: Character = "\u{2212}"
 
-    /// `-15m` → `−15m` (Unicode minus); everything else unchanged.
+    /// `-15m`, `-1d`, `-3` → `−15m`, `−1d`, `−3` (Unicode minus) so the argument parser
+    /// does not take them for options; the validators see them as typed (`-`), and any
+    /// message shows `-` again. Everything else is unchanged.
     static func protectRelativeTime(_ word: String) -> String {
-        let body = word.dropFirst()
-        guard word.first == "-", let unit = body.last, "mhMH".contains(unit), body.count >= 2,
-            body.dropLast().allSatisfy({ $0.isNumber || $0 == "." })
+        guard word.first == "-", let second = word.dropFirst().first, second >= "0", second <= "9"
         else { return word }
-        return String(relativeMinus) + body
+        return String(relativeMinus) + word.dropFirst()
     }
 
     /// Turns an argument-parser message into one line in the console's voice.
@@ -138,8 +143,13 @@ public final class Console {
         if let f = message.first { message = f.lowercased() + message.dropFirst() }
         let known = RootCommand.configuration.subcommands.map { $0._commandName }
         let name = words[0].lowercased()
-        if known.contains(name) {
-            let sub = words.count > 1 && !words[1].hasPrefix("-") ? " " + words[1] : ""
+        // Never repeat a stray word back: it may be personal data typed in the wrong place.
+        if message.hasPrefix("unexpected argument") {
+            message = "unexpected extra word(s); quote text that has spaces"
+        }
+        if let type = RootCommand.configuration.subcommands.first(where: { $0._commandName == name }) {
+            let subs = type.configuration.subcommands.map { $0._commandName }
+            let sub = words.count > 1 && subs.contains(words[1].lowercased()) ? " " + words[1].lowercased() : ""
             return "\(message) (see 'help \(name)\(sub)')"
         }
         if message.contains("unexpected argument") || !known.contains(name) {

@@ -170,7 +170,9 @@ public enum Launcher {
         }
         let stdinTTY = isatty(STDIN_FILENO) == 1
         let stdoutTTY = isatty(STDOUT_FILENO) == 1
-        let style = Style(enabled: stdoutTTY && env["NO_COLOR"] == nil && env["TERM"] != "dumb")
+        // no-color.org: any non-empty NO_COLOR turns colour off.
+        let noColor = !(env["NO_COLOR"] ?? "").isEmpty
+        let style = Style(enabled: stdoutTTY && !noColor && env["TERM"] != "dumb")
         let console = Console(
             interactive: stdinTTY && options.commands.isEmpty && options.trailing.isEmpty,
             makeSession: { try openSession(options: options, env: env, style: style, clock: clock) },
@@ -210,7 +212,10 @@ public enum Launcher {
     /// Runs each line from `reader`; returns 1 if any failed.
     static func script(_ console: Console, reader: LineReader, bail: Bool) -> Int32 {
         var failed = false
+        var number = 0
         while case .line(let line) = reader.readLine(prompt: "") {
+            number += 1
+            console.linePrefix = "line \(number): "
             if !console.run(line: line) {
                 failed = true
                 if bail { break }

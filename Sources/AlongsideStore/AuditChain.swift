@@ -29,8 +29,9 @@ enum AuditChain {
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
         let at = context.at.storedSeconds
-        let b = before?.text
-        let a = after?.text
+        // Free text never carries an NHS number into the log, whatever was typed.
+        let b = before.map { NHSNumber.redact(in: $0.text) }
+        let a = after.map { NHSNumber.redact(in: $0.text) }
         let h = hash(
             seq: seq, at: at, actor: context.actor, command: context.command, action: action,
             entity: entity, before: b, after: a, prevHash: prev)

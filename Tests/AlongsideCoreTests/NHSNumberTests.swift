@@ -71,3 +71,22 @@ struct NHSNumberTests {
         #expect(NHSNumberError.failsCheckDigit.description.contains("check digit"))
     }
 }
+
+@Suite("NHS number redaction")
+struct NHSRedactionTests {
+    @Test func realNumbersAreRedactedInEveryShape() {
+        #expect(NHSNumber.redact(in: "ok for 9434765919") == "ok for [NHS number]")
+        #expect(NHSNumber.redact(in: "patient 943 476 5919.") == "patient [NHS number].")
+        #expect(NHSNumber.redact(in: "943-476-5919") == "[NHS number]")
+    }
+
+    @Test func datesTimesAndOtherNumbersAreLeftAlone() {
+        // 2026102422 passes the check digit, but a date and hour is not an NHS number.
+        for text in [
+            "a shift 2026-10-24 22:00 – 2026-10-25 06:00", "2026-11-23 04:00", "9434765918",
+            "94347659190", "P12 at 09:14",
+        ] {
+            #expect(NHSNumber.redact(in: text) == text)
+        }
+    }
+}

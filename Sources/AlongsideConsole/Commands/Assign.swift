@@ -50,6 +50,10 @@ struct Assign: ConsoleCommand {
                 throw CommandError.field(
                     "--at", "is before \(p.id) was referred (\(session.calendar.shortString(p.arrivedAt)))")
             }
+            if let lastDecline = try tx.declines(of: p.number).map(\.at).max(), when < lastDecline {
+                throw CommandError.field(
+                    "--at", "is before the last decline of \(p.id) (\(session.calendar.shortString(lastDecline))); an assignment after a decline comes after it")
+            }
             let state = try tx.mentorStates(at: when).first { $0.mentor.id.lowercased() == m.id.lowercased() }!
             let request = try session.matchRequest(p, in: tx)
             if let rule = session.matcher.firstFailedRule(state, for: request, at: when) {

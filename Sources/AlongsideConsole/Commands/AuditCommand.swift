@@ -90,6 +90,11 @@ struct Backup: ConsoleCommand {
     @Argument(help: "The file to write.") var file: String
 
     func execute(_ session: Session) throws -> String {
+        let target = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
+        let live = URL(fileURLWithPath: session.databasePath).standardizedFileURL.resolvingSymlinksInPath().path
+        if target == live || target == live + "-wal" || target == live + "-shm" {
+            throw CommandError.field("FILE", "is the database itself; give the backup its own file name")
+        }
         try session.write("backup") { tx in
             try tx.logEvent(action: "export", entity: nil, detail: "backup")
         }

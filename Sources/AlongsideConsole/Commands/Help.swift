@@ -81,11 +81,12 @@ struct Help: StandaloneCommand {
                 ("summary trend [--weeks N]", "week by week: within target, median, 90th pct"),
             ]),
             ("Administration", [
-                ("staff add|remove|list", "who may do what"),
+                ("staff add|remove|pin|list", "who may do what; your PIN"),
                 ("audit [verify]", "the change log, and a check that it is unbroken"),
                 ("backup FILE | check", "an online copy; an integrity check"),
                 ("retention --years N", "remove identifiers from old closed presentations"),
                 ("bench assign", "the solver on a weight matrix (benchmarks)"),
+                ("demo generate", "a synthetic roster and history on an empty database"),
             ]),
         ]
         var out = "Alongside: pair people presenting at A&E with an available peer mentor.\n"

@@ -15,7 +15,9 @@ struct Mentors: ConsoleCommand {
               mentors --available
               mentors --format csv
             """)
-    static let requiredRole = Role.liaison
+    // Spec §8 lists `mentors` under the coordinator role; the desk sees mentors through
+    // match, queue, allocate and show M.
+    static let requiredRole = Role.coordinator
 
     @Flag(help: "Include retired mentors.")
     var all = false

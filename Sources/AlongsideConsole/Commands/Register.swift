@@ -63,7 +63,7 @@ struct Register: ConsoleCommand {
                 throw CommandError.field("--nhs", error.description)
             }
         }
-        let ref = try Validate.text(self.ref, option: "--ref", max: 64)
+        let ref = try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased()
         let p = Presentation(
             ref: ref, nhs: nhsDigits, locality: locality, needs: needs, arrivedAt: arrived,
             edArrival: ed, ageBand: try Validate.text(ageBand, option: "--age-band", max: 16),
@@ -117,6 +117,10 @@ enum Validate {
         if t.count > max { throw CommandError.field(option, "is longer than \(max) characters") }
         if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw CommandError.field(option, "contains control characters")
+        }
+        if NHSNumber.appears(in: t) {
+            throw CommandError.field(
+                option, "holds what looks like an NHS number; keep identifiers out of free text (use --nhs when registering)")
         }
         return t
     }

@@ -37,7 +37,9 @@ struct StaffAdd: ConsoleCommand {
             throw CommandError.field("NAME", "give a user name without spaces")
         }
         return try session.write("staff add") { tx in
-            let existing = try tx.staffMember(n)
+            // Names are matched without regard to case, so 'Jo' changes jo's role.
+            let existing = try tx.staff().first { $0.name.lowercased() == n.lowercased() }
+            let n = existing?.name ?? n
             if let existing, existing.role == .admin, r != .admin,
                 try tx.staff().filter({ $0.role == .admin }).count == 1
             {

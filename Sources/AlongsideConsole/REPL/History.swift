@@ -46,7 +46,9 @@ public struct HistoryPolicy: Sendable {
     /// single spaces or hyphens (as in `943 476 5919`); `--nhs` is matched in any letter case.
     public static func mayStore(_ line: String) -> Bool {
         if line.allSatisfy({ $0.isWhitespace }) { return false }
-        if line.lowercased().contains("--nhs") { return false }
+        let lower = line.lowercased()
+        // NHS numbers and local refs are personal data (spec §8): such lines are never kept.
+        if lower.contains("--nhs") || lower.contains("--ref") { return false }
         return !containsNHSNumber(line)
     }
 

@@ -354,7 +354,7 @@ private struct RowChecker {
 
         guard errors.count == before, let arrivedAt else { return nil }
         return Presentation(
-            ref: ref.isEmpty ? nil : ref, locality: localityText, needs: needs,
+            ref: ref.isEmpty ? nil : ref.uppercased(), locality: localityText, needs: needs,
             arrivedAt: arrivedAt, mentorID: mentorID, assignedAt: assignedAt, seenAt: seenAt,
             closedAt: closedAt, outcome: outcome)
     }

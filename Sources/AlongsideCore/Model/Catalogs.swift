@@ -165,7 +165,9 @@ public enum Identifiers {
                 || $0 == "-"
         }
         if !ok { return "'\(id)' may hold only letters, digits and '-'" }
-        if PresentationID.parse(id) != nil {
+        if let first = id.first, first == "P" || first == "p",
+            id.dropFirst().first.map({ $0.isASCIIDigitChar || $0 == "-" }) == true
+        {
             return "'\(id)' looks like a presentation id; choose another (for example M\(id.dropFirst()))"
         }
         return nil

@@ -66,33 +66,33 @@ public enum NHSNumberError: Error, Equatable, CustomStringConvertible {
 }
 
 extension NHSNumber {
-    /// `text` with every valid NHS number in it (10 digits, optionally grouped 3-3-4 with
-    /// spaces or dashes) replaced by `[NHS number]`, so messages never carry one.
+    /// `text` with every valid NHS number in it (10 digits in a row, or grouped 3-3-4 with
+    /// one space or dash between groups) replaced by `[NHS number]`, so messages and logs
+    /// never carry one. Dates and times (`2026-10-24 22:00`) are left alone.
     public static func redact(in text: String) -> String {
         let chars = Array(text)
         var out = ""
         var i = 0
-        func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
+        func isDigit(_ k: Int) -> Bool { k >= 0 && k < chars.count && chars[k] >= "0" && chars[k] <= "9" }
+        func isSep(_ k: Int) -> Bool { k < chars.count && (chars[k] == " " || chars[k] == "-") }
         while i < chars.count {
-            if isDigit(chars[i]) && (i == 0 || !isDigit(chars[i - 1])) {
-                // Collect a run of digits with single separators.
-                var j = i
-                var digits = ""
-                while j < chars.count {
-                    if isDigit(chars[j]) {
-                        digits.append(chars[j])
-                        j += 1
-                    } else if (chars[j] == " " || chars[j] == "-") && j + 1 < chars.count
-                        && isDigit(chars[j + 1]) && digits.count < 10
-                    {
-                        j += 1
-                    } else {
-                        break
-                    }
+            if isDigit(i) && !isDigit(i - 1) {
+                // Try 10 digits in a row, then 3-3-4 with separators.
+                var digits: String? = nil
+                var end = i
+                if (i..<i + 10).allSatisfy(isDigit) && !isDigit(i + 10) {
+                    digits = String(chars[i..<i + 10])
+                    end = i + 10
+                } else if (i..<i + 3).allSatisfy(isDigit) && isSep(i + 3)
+                    && (i + 4..<i + 7).allSatisfy(isDigit) && isSep(i + 7)
+                    && (i + 8..<i + 12).allSatisfy(isDigit) && !isDigit(i + 12)
+                {
+                    digits = String(chars[i..<i + 3] + chars[i + 4..<i + 7] + chars[i + 8..<i + 12])
+                    end = i + 12
                 }
-                if digits.count == 10, (try? NHSNumber(digits)) != nil {
+                if let d = digits, (try? NHSNumber(d)) != nil {
                     out += "[NHS number]"
-                    i = j
+                    i = end
                     continue
                 }
             }
@@ -101,4 +101,7 @@ extension NHSNumber {
         }
         return out
     }
+
+    /// Whether `text` holds something that passes as an NHS number.
+    public static func appears(in text: String) -> Bool { redact(in: text) != text }
 }

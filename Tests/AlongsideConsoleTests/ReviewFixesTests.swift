@@ -1,0 +1,99 @@
+import AlongsideCore
+import Foundation
+import Testing
+
+@testable import AlongsideConsole
+
+/// Behaviour found missing in a review against the spec, each pinned by a test.
+@Suite("Review fixes")
+struct ReviewFixesTests {
+    @Test func freeTextWithAnNHSNumberIsRefusedSoTheAuditNeverHoldsOne() throws {
+        let s = try Sandbox()
+        let now = Date()
+        _ = try s.commands([
+            "mentor add M1 --name A", "shift add M1 \(Times.iso(now.addingTimeInterval(-3600))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "register --locality blackpool --needs alcohol --at -5m", "assign P1 M1",
+        ])
+        for command in [
+            "decline P1 --reason 'patient 943 476 5919 is my neighbour'",
+            "register --locality blackpool --needs alcohol --age-band 9434765919",
+        ] {
+            let r = try s.commands([command])
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("looks like an NHS number"), "\(r.stderr)")
+        }
+        let audit = try SafetyTests.sqlite(s.db, "SELECT coalesce(before, '') || coalesce(after, '') FROM audit")
+        #expect(!audit.contains("9434765919") && !audit.contains("943 476 5919"))
+    }
+
+    @Test func historyNeverKeepsALineWithARef() {
+        #expect(!HistoryPolicy.mayStore("register --locality blackpool --needs debt --ref MYREF-77"))
+        #expect(HistoryPolicy.mayStore("queue"))
+    }
+
+    @Test func refsMatchWithoutRegardToCaseForContinuity() throws {
+        let s = try Sandbox()
+        let now = Date()
+        let r = try s.commands([
+            "mentor add M1 --name A", "mentor add M2 --name B",
+            "shift add M1 \(Times.iso(now.addingTimeInterval(-7200))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "shift add M2 \(Times.iso(now.addingTimeInterval(-7200))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "register --locality blackpool --needs alcohol --ref RX1 --at -60m", "assign P1 M2 --at -50m",
+            "seen P1 --at -40m", "close P1 supported-discharged --at -30m",
+            "register --locality blackpool --needs alcohol --ref rx1 --at -1m",
+        ])
+        #expect(r.status == 0, "\(r)")
+        let match = try #require(try s.json("match P2 --format json") as? [String: Any])
+        let first = try #require(match.list("candidates")?.first)
+        #expect(first.string("mentor") == "M2")
+        #expect(first.object("components")?["continuity"] as? Double == 1)
+    }
+
+    @Test func anAssignmentCannotBeDatedBeforeTheLastDecline() throws {
+        let s = try Sandbox()
+        let now = Date()
+        let r = try s.commands([
+            "mentor add M1 --name A", "mentor add M2 --name B",
+            "shift add M1 \(Times.iso(now.addingTimeInterval(-7200))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "shift add M2 \(Times.iso(now.addingTimeInterval(-7200))) \(Times.iso(now.addingTimeInterval(3600)))",
+            "register --locality blackpool --needs alcohol --at -20m", "assign P1 M1 --at -15m", "decline P1",
+        ])
+        #expect(r.status == 0, "\(r)")
+        let back = try s.commands(["assign P1 M2 --at -18m"])
+        #expect(back.status == 1)
+        #expect(back.stderr.contains("last decline"))
+    }
+
+    @Test func aBackupOntoTheDatabaseItselfIsRefused() throws {
+        let s = try Sandbox()
+        _ = try s.commands(["staff list"])
+        let r = try s.commands(["backup \(s.db)"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("database itself"))
+        #expect(try s.commands(["check"]).status == 0)
+    }
+
+    @Test func staffNamesMatchWithoutRegardToCase() throws {
+        let s = try Sandbox()
+        _ = try s.commands(["staff add jo liaison", "staff add Jo coordinator"])
+        let list = try #require(try s.json("staff list --format json") as? [[String: Any]])
+        #expect(list.filter { ($0.string("name") ?? "").lowercased() == "jo" }.count == 1)
+        #expect(list.first { $0.string("name") == "jo" }?.string("role") == "coordinator")
+    }
+
+    @Test func scriptErrorsNameTheLineAndRelativeTimesGiveRealMessages() throws {
+        let s = try Sandbox()
+        let r = try s.script("queue\n\nbogus\nregister --locality blackpool --needs alcohol --at -1d\n")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: line 3: unknown command 'bogus'"))
+        #expect(r.stderr.contains("error: line 4: --at: '-1d' is not a time"))
+    }
+
+    @Test func theRosterListingIsForCoordinators() throws {
+        let s = try Sandbox()
+        _ = try s.commands(["staff add jo liaison"])
+        let r = try s.commands(["mentors"], asUser: .some("jo"))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("coordinator"))
+    }
+}
