@@ -109,6 +109,15 @@ enum Migrations {
                     CREATE INDEX leave_by_end ON leave("end", start, mentor_id);
                     """)
         }
+        // v3 (issue 7): trends and repeat checks read arrival and seen times of many weeks;
+        // this index covers them (and serves every arrived_at range the old one did).
+        m.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX presentation_by_arrival_seen ON presentation(arrived_at, seen_at);
+                    DROP INDEX presentation_by_arrival;
+                    """)
+        }
         return m
     }
 }

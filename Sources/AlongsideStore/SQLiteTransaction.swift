@@ -27,34 +27,105 @@ struct SQLiteTransaction: StoreWriting {
 
     func mentors() throws -> [Mentor] {
         try Row.fetchAll(db, sql: "SELECT \(Columns.mentor) FROM mentor")
-            .map(Mentor.init(row:)).sorted { Identifiers.naturalLess($0.id, $1.id) }
+            .map(Mentor.init(row:))
+            .sortedNaturallyByID()
     }
 
-    func mentorStates(at time: Date) throws -> [MentorState] {
+    /// The longest a shift may be (shift add, shift weekly and roster import refuse longer
+    /// ones), so "covering t" only needs shifts that started in the day before t.
+    static let longestShift: Int64 = 24 * 3600
+
+    func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState] {
         let t = time.storedSeconds
         var shifts: [String: [TimeSpan]] = [:]
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT mentor_id, start, "end" FROM shift
-                WHERE start <= ? AND "end" > ? AND start >= ? - 7 * 86400
-                """, arguments: [t, t, t])
+                WHERE start <= ? AND start >= ? AND "end" > ?
+                """, arguments: [t, t - Self.longestShift, t])
         {
-            shifts[(row["mentor_id"] as String).lowercased(), default: []].append(TimeSpan(row: row))
+            shifts[(row[0] as String).lowercased(), default: []].append(
+                TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
         }
         var leave: [String: [TimeSpan]] = [:]
         for row in try Row.fetchAll(
-            db, sql: #"SELECT mentor_id, start, "end" FROM leave WHERE start <= ? AND "end" > ?"#,
+            db, sql: #"SELECT mentor_id, start, "end" FROM leave WHERE "end" > ? AND start <= ?"#,
             arguments: [t, t])
         {
-            leave[(row["mentor_id"] as String).lowercased(), default: []].append(TimeSpan(row: row))
+            leave[(row[0] as String).lowercased(), default: []].append(
+                TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
         }
         let loads = try caseloads()
-        return try mentors().map { m in
+        let mentors: [Mentor]
+        if onShiftOnly {
+            mentors = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.mentor) FROM mentor WHERE id IN (
+                        SELECT mentor_id FROM shift WHERE start <= ? AND start >= ? AND "end" > ?)
+                    """, arguments: [t, t - Self.longestShift, t]
+            ).map(Mentor.init(row:))
+            .sortedNaturallyByID()
+        } else {
+            mentors = try self.mentors()
+        }
+        return mentors.map { m in
             let key = m.id.lowercased()
             return MentorState(
                 mentor: m, shifts: shifts[key] ?? [], leave: leave[key] ?? [],
                 caseload: loads[key] ?? 0)
+        }
+    }
+
+    func mentorState(_ id: String, at time: Date) throws -> MentorState? {
+        guard let m = try mentor(id) else { return nil }
+        let t = time.storedSeconds
+        let shifts = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT start, "end" FROM shift
+                WHERE mentor_id = ? AND start <= ? AND start >= ? AND "end" > ?
+                """, arguments: [m.id, t, t - Self.longestShift, t]
+        ).map { TimeSpan(start: Date(storedSeconds: $0[0]), end: Date(storedSeconds: $0[1])) }
+        let leave = try Row.fetchAll(
+            db, sql: #"SELECT start, "end" FROM leave WHERE mentor_id = ? AND "end" > ? AND start <= ?"#,
+            arguments: [m.id, t, t]
+        ).map { TimeSpan(start: Date(storedSeconds: $0[0]), end: Date(storedSeconds: $0[1])) }
+        let load = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM presentation WHERE mentor_id = ? AND closed_at IS NULL",
+            arguments: [m.id]) ?? 0
+        return MentorState(mentor: m, shifts: shifts, leave: leave, caseload: load)
+    }
+
+    func shiftSeconds(startingIn span: TimeSpan) throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT mentor_id, sum("end" - start) FROM shift
+                WHERE start >= ? AND start < ? GROUP BY mentor_id
+                """, arguments: [span.start.storedSeconds, span.end.storedSeconds])
+        {
+            result[row[0] as String, default: 0] += row[1] as Int
+        }
+        return result
+    }
+
+    func presentationTimes(arrivedIn span: TimeSpan) throws -> [Presentation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
+                WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id
+                """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
+        ).map { row in
+            Presentation(
+                number: row[0], ref: row[1], locality: "", needs: [],
+                arrivedAt: Date(storedSeconds: row[2]),
+                seenAt: (row[3] as Int64?).map(Date.init(storedSeconds:)),
+                closedAt: (row[4] as Int64?).map(Date.init(storedSeconds:)),
+                outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:)))
         }
     }
 
@@ -72,8 +143,10 @@ struct SQLiteTransaction: StoreWriting {
         return result
     }
 
+    /// Rows of `shift` or `leave` overlapping `span`. `longest` bounds how long a row can be
+    /// (shifts: a day), so the query is a range on the start index.
     private func spans<T>(
-        table: String, mentor: String?, overlapping span: TimeSpan?,
+        table: String, mentor: String?, overlapping span: TimeSpan?, longest: Int64?,
         make: (Int64, String, TimeSpan) -> T
     ) throws -> [T] {
         var sql = #"SELECT id, mentor_id, start, "end" FROM \#(table) WHERE 1"#
@@ -85,6 +158,10 @@ struct SQLiteTransaction: StoreWriting {
         if let span {
             sql += #" AND start < ? AND "end" > ?"#
             args += [span.end.storedSeconds, span.start.storedSeconds]
+            if let longest {
+                sql += " AND start >= ?"
+                args.append(span.start.storedSeconds - longest)
+            }
         }
         sql += " ORDER BY start, mentor_id"
         return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
@@ -93,13 +170,13 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func shifts(mentor: String?, overlapping span: TimeSpan?) throws -> [Shift] {
-        try spans(table: "shift", mentor: mentor, overlapping: span) {
+        try spans(table: "shift", mentor: mentor, overlapping: span, longest: Self.longestShift) {
             Shift(id: $0, mentorID: $1, span: $2)
         }
     }
 
     func leave(mentor: String?, overlapping span: TimeSpan?) throws -> [Leave] {
-        try spans(table: "leave", mentor: mentor, overlapping: span) {
+        try spans(table: "leave", mentor: mentor, overlapping: span, longest: nil) {
             Leave(id: $0, mentorID: $1, span: $2)
         }
     }
@@ -364,4 +441,9 @@ struct SQLiteTransaction: StoreWriting {
             action, entity: entity, before: nil,
             after: detail.map { .object([("detail", .string($0))]) })
     }
+}
+
+extension Array where Element == Mentor {
+    /// Sorted by id in natural order (`M2` before `M10`).
+    func sortedNaturallyByID() -> [Mentor] { Identifiers.sortedNaturally(self, id: \.id) }
 }

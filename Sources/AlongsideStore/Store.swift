@@ -75,8 +75,16 @@ public protocol StoreReading {
     func mentor(_ id: String) throws -> Mentor?
     /// Every mentor, by id.
     func mentors() throws -> [Mentor]
-    /// Every mentor with their shifts and leave covering `time` and their caseload.
-    func mentorStates(at time: Date) throws -> [MentorState]
+    /// Every mentor (or, with `onShiftOnly`, only those with a shift covering `time`) with
+    /// their shifts and leave covering `time` and their caseload.
+    func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState]
+    /// One mentor's state at `time`.
+    func mentorState(_ id: String, at time: Date) throws -> MentorState?
+    /// Shift seconds per mentor for shifts that start in `span`.
+    func shiftSeconds(startingIn span: TimeSpan) throws -> [String: Int]
+    /// Presentations that arrived in `span` with only their number, ref and times (and
+    /// outcome): enough for trends and repeat checks, cheap to read in bulk.
+    func presentationTimes(arrivedIn span: TimeSpan) throws -> [Presentation]
     /// Open presentations per mentor.
     func caseloads() throws -> [String: Int]
     /// Shifts of one mentor (or all) that overlap `span` (or all), by start.
@@ -105,6 +113,13 @@ public protocol StoreReading {
     func nextMentorID() throws -> String
     /// How many closed presentations before `cutoff` still hold identifiers.
     func countIdentifiable(closedBefore cutoff: Date) throws -> Int
+}
+
+extension StoreReading {
+    /// Every mentor with their shifts and leave covering `time` and their caseload.
+    public func mentorStates(at time: Date) throws -> [MentorState] {
+        try mentorStates(at: time, onShiftOnly: false)
+    }
 }
 
 /// Changing the database, in domain terms. Every change writes its audit entry.

@@ -54,7 +54,9 @@ struct Assign: ConsoleCommand {
                 throw CommandError.field(
                     "--at", "is before the last decline of \(p.id) (\(session.calendar.shortString(lastDecline))); an assignment after a decline comes after it")
             }
-            let state = try tx.mentorStates(at: when).first { $0.mentor.id.lowercased() == m.id.lowercased() }!
+            guard let state = try tx.mentorState(m.id, at: when) else {
+                throw CommandError("no mentor '\(m.id)'")
+            }
             let request = try session.matchRequest(p, in: tx)
             if let rule = session.matcher.firstFailedRule(state, for: request, at: when) {
                 if reason == nil {

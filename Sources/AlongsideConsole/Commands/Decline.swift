@@ -38,7 +38,7 @@ struct Decline: ConsoleCommand {
             p.overrideReason = nil
             try tx.updatePresentation(p)
             let request = try session.matchRequest(p, in: tx)
-            let result = session.matcher.rank(request, mentors: try tx.mentorStates(at: now), at: now)
+            let result = session.matcher.rank(request, mentors: try tx.mentorStates(at: now, onShiftOnly: true), at: now)
             var out = "\(mentor) declined \(p.id); \(p.id) is waiting again."
             if let best = result.candidates.first {
                 out += " Best available now: \(best.mentorID) (score \(Fmt.score(best.score)))."

@@ -56,7 +56,7 @@ struct PresentationsImport: ConsoleCommand {
         let numbers: [Int]
         do {
             numbers = try session.write("presentations import") { tx in
-                let stored = try tx.presentations(
+                let stored = try tx.presentationTimes(
                     arrivedIn: TimeSpan(start: earliest, end: latest.addingTimeInterval(1)))
                 let repeats = PresentationImport.alreadyStored(rows, stored: stored)
                 if !repeats.isEmpty {

@@ -31,7 +31,7 @@ struct Queue: ConsoleCommand {
         let target = session.config.targetMinutes
         let matcher = session.matcher
         var entries: [Entry] = try session.read { tx in
-            let states = try tx.mentorStates(at: now)
+            let states = try tx.mentorStates(at: now, onShiftOnly: true)
             var list: [Entry] = []
             for p in try tx.waitingPresentations() {
                 let wait = max(0, Int(now.timeIntervalSince(p.arrivedAt)))

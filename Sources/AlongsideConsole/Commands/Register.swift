@@ -76,7 +76,8 @@ struct Register: ConsoleCommand {
             var stored = p
             stored.number = try tx.insertPresentation(p)
             let request = try session.matchRequest(stored, in: tx)
-            let states = try tx.mentorStates(at: now)
+            // Only mentors on shift can be candidates: no need to read the whole roster.
+            let states = try tx.mentorStates(at: now, onShiftOnly: true)
             let result = session.matcher.rank(request, mentors: states, at: now)
             let names = Dictionary(states.map { ($0.mentor.id.lowercased(), $0.mentor.name) }) { a, _ in a }
             return (stored, result, names)

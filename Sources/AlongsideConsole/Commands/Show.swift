@@ -88,7 +88,9 @@ struct Show: ConsoleCommand {
         let horizon = TimeSpan(start: now.addingTimeInterval(-86400), end: now.addingTimeInterval(14 * 86400))
         let (m, state, shifts, leave, recent) = try session.read { tx in
             let m = try session.mentor(id, in: tx)
-            let state = try tx.mentorStates(at: now).first { $0.mentor.id.lowercased() == m.id.lowercased() }!
+            guard let state = try tx.mentorState(m.id, at: now) else {
+                throw CommandError("no mentor '\(m.id)'")
+            }
             return (
                 m, state, try tx.shifts(mentor: m.id, overlapping: horizon),
                 try tx.leave(mentor: m.id, overlapping: TimeSpan(start: now, end: now.addingTimeInterval(366 * 86400))),

@@ -141,24 +141,39 @@ enum SummaryData {
         return w
     }
 
-    /// The summaries of the weeks `first` through `last` from one query of their
-    /// presentations (and, when `shiftsOf` is given, that week's shifts).
+    /// The summaries of the weeks `first` through `last`. With `shiftsOf` (a week report),
+    /// that week is computed from its full rows and its shift hours; the weeks before it
+    /// (the HTML report's trend) and every week of a trend come from arrival and seen times
+    /// only, one covering-index query for them all.
     static func series(
         from first: ISOWeek, through last: ISOWeek, shiftsOf shiftWeek: ISOWeek?,
         tx: any StoreReading, session: Session
     ) throws -> [WeeklySummary] {
         let cal = session.calendar
-        let span = TimeSpan(start: cal.interval(of: first).start, end: cal.interval(of: last).end)
-        let presentations = try tx.presentations(arrivedIn: span)
-        var shifts: [Shift] = []
-        if let shiftWeek {
-            let bounds = cal.interval(of: shiftWeek)
-            shifts = try tx.shifts(
-                mentor: nil, overlapping: TimeSpan(start: bounds.start, end: bounds.end))
+        let target = session.config.targetMinutes
+        func span(_ a: ISOWeek, _ b: ISOWeek) -> TimeSpan {
+            TimeSpan(start: cal.interval(of: a).start, end: cal.interval(of: b).end)
         }
-        return WeeklySummary.series(
-            from: first, through: last, presentations: presentations, shifts: shifts,
-            calendar: cal, targetMinutes: session.config.targetMinutes)
+        guard let shiftWeek, shiftWeek == last else {
+            return WeeklySummary.series(
+                from: first, through: last,
+                presentations: try tx.presentationTimes(arrivedIn: span(first, last)),
+                shifts: [], calendar: cal, targetMinutes: target)
+        }
+        var earlier: [WeeklySummary] = []
+        if first < last {
+            earlier = WeeklySummary.series(
+                from: first, through: last.adding(weeks: -1),
+                presentations: try tx.presentationTimes(
+                    arrivedIn: span(first, last.adding(weeks: -1))),
+                shifts: [], calendar: cal, targetMinutes: target)
+        }
+        let week = span(last, last)
+        let current = WeeklySummary(
+            week: last, presentations: try tx.presentations(arrivedIn: week),
+            shiftSeconds: try tx.shiftSeconds(startingIn: week), calendar: cal,
+            targetMinutes: target)
+        return earlier + [current]
     }
 }
 

@@ -175,7 +175,12 @@ public enum Identifiers {
 
     /// Orders ids as people expect: `M2` before `M10`, case-insensitively.
     public static func naturalLess(_ a: String, _ b: String) -> Bool {
-        a.compare(b, options: [.caseInsensitive, .numeric]) == .orderedAscending
+        NaturalKey(a) < NaturalKey(b)
+    }
+
+    /// `items` sorted by their ids in natural order, each id's key computed once.
+    public static func sortedNaturally<T>(_ items: [T], id: (T) -> String) -> [T] {
+        items.map { (NaturalKey(id($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// Tag and locality ids: lower-case letters, digits and `-`.
@@ -185,4 +190,49 @@ public enum Identifiers {
                 ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
             }
     }
+}
+
+/// A sort key for ids: runs of digits compare as numbers (`M2` < `M10`), letters without
+/// regard to case, and the plain text breaks ties.
+public struct NaturalKey: Comparable, Sendable {
+    private var parts: [(digits: Bool, text: Substring)] = []
+    private let plain: String
+
+    /// The key of `id`.
+    public init(_ id: String) {
+        plain = id
+        let lower = id.lowercased()
+        var start = lower.startIndex
+        var index = start
+        var inDigits = false
+        while index < lower.endIndex {
+            let isDigit = lower[index].isASCIIDigitChar
+            if index != start && isDigit != inDigits {
+                parts.append((inDigits, lower[start..<index]))
+                start = index
+            }
+            inDigits = isDigit
+            index = lower.index(after: index)
+        }
+        if start < lower.endIndex { parts.append((inDigits, lower[start...])) }
+    }
+
+    /// Natural order.
+    public static func < (a: NaturalKey, b: NaturalKey) -> Bool {
+        for (p, q) in zip(a.parts, b.parts) where p.text != q.text {
+            if p.digits && q.digits {
+                let pt = p.text.drop { $0 == "0" }
+                let qt = q.text.drop { $0 == "0" }
+                if pt.count != qt.count { return pt.count < qt.count }
+                if pt != qt { return pt < qt }
+                continue
+            }
+            return p.text < q.text
+        }
+        if a.parts.count != b.parts.count { return a.parts.count < b.parts.count }
+        return a.plain < b.plain
+    }
+
+    /// Equal ids.
+    public static func == (a: NaturalKey, b: NaturalKey) -> Bool { a.plain == b.plain }
 }

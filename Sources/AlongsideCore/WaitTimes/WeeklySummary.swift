@@ -100,8 +100,28 @@ public struct WeeklySummary: Sendable, Equatable {
         self.init(
             week: week, bounds: bounds,
             presentations: all.filter { $0.arrivedAt >= bounds.start && $0.arrivedAt < bounds.end },
-            shifts: shifts.filter { $0.span.start >= bounds.start && $0.span.start < bounds.end },
+            shiftSeconds: Self.secondsByMentor(
+                shifts.filter { $0.span.start >= bounds.start && $0.span.start < bounds.end }),
             targetMinutes: targetMinutes)
+    }
+
+    /// Computes the summary from the week's shift seconds per mentor (already summed, e.g.
+    /// by the database) instead of the shifts themselves.
+    public init(
+        week: ISOWeek, presentations all: [Presentation], shiftSeconds: [String: Int],
+        calendar: SiteCalendar, targetMinutes: Int
+    ) {
+        let bounds = calendar.interval(of: week)
+        self.init(
+            week: week, bounds: bounds,
+            presentations: all.filter { $0.arrivedAt >= bounds.start && $0.arrivedAt < bounds.end },
+            shiftSeconds: shiftSeconds, targetMinutes: targetMinutes)
+    }
+
+    static func secondsByMentor(_ shifts: [Shift]) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for s in shifts { result[s.mentorID, default: 0] += s.span.seconds }
+        return result
     }
 
     /// The summaries of every week from `first` through `last`, oldest first, from rows
@@ -142,14 +162,14 @@ public struct WeeklySummary: Sendable, Equatable {
         return weeks.indices.map {
             WeeklySummary(
                 week: weeks[$0], bounds: bounds[$0], presentations: byWeek[$0],
-                shifts: shiftsByWeek[$0], targetMinutes: targetMinutes)
+                shiftSeconds: secondsByMentor(shiftsByWeek[$0]), targetMinutes: targetMinutes)
         }
     }
 
     /// The figures of rows already known to belong to the week.
     private init(
         week: ISOWeek, bounds: (start: Date, end: Date), presentations inWeek: [Presentation],
-        shifts: [Shift], targetMinutes: Int
+        shiftSeconds: [String: Int], targetMinutes: Int
     ) {
         let targetSeconds = targetMinutes * 60
         self.week = week
@@ -207,8 +227,8 @@ public struct WeeklySummary: Sendable, Equatable {
             change(&row)
             rows[key] = row
         }
-        for s in shifts where s.span.start >= bounds.start && s.span.start < bounds.end {
-            add(s.mentorID) { $0.shiftSeconds += s.span.seconds }
+        for (mentor, seconds) in shiftSeconds.sorted(by: { $0.key < $1.key }) {
+            add(mentor) { $0.shiftSeconds += seconds }
         }
         for p in inWeek {
             guard let m = p.mentorID else { continue }
@@ -217,39 +237,12 @@ public struct WeeklySummary: Sendable, Equatable {
                 if p.seenAt != nil { $0.seen += 1 }
             }
         }
-        self.mentors = rows.values.sorted { Self.naturalOrder($0.mentorID, $1.mentorID) }
+        self.mentors = Identifiers.sortedNaturally(Array(rows.values), id: \.mentorID)
     }
 }
 
 extension WeeklySummary {
     /// Whether `a` sorts before `b` with runs of digits compared as numbers (`M2` before `M10`),
     /// ignoring case; ties are broken by the plain text.
-    static func naturalOrder(_ a: String, _ b: String) -> Bool {
-        func parts(_ s: String) -> [(digits: Bool, text: String)] {
-            var result: [(digits: Bool, text: String)] = []
-            for c in s.lowercased() {
-                let isDigit = c.isASCII && c.isNumber
-                if let last = result.last, last.digits == isDigit {
-                    result[result.count - 1].text.append(c)
-                } else {
-                    result.append((isDigit, String(c)))
-                }
-            }
-            return result
-        }
-        let x = parts(a)
-        let y = parts(b)
-        for (p, q) in zip(x, y) where p.text != q.text {
-            if p.digits && q.digits {
-                let pt = p.text.drop { $0 == "0" }
-                let qt = q.text.drop { $0 == "0" }
-                if pt.count != qt.count { return pt.count < qt.count }
-                if pt != qt { return pt < qt }
-                continue
-            }
-            return p.text < q.text
-        }
-        if x.count != y.count { return x.count < y.count }
-        return a < b
-    }
+    static func naturalOrder(_ a: String, _ b: String) -> Bool { NaturalKey(a) < NaturalKey(b) }
 }
