@@ -59,6 +59,7 @@ extension Matcher {
         for (i, request) in requests.enumerated() {
             let wait = Int(time.timeIntervalSince(request.presentation.arrivedAt))
             let priority = Self.priority(waitSeconds: wait, targetMinutes: targetMinutes)
+            let prepared = Prepared(request, at: time, calendar: calendar)
             var perMentor: [Int: (Double, Double)?] = [:]
             var row: [Double?] = []
             var scoreRow: [Double?] = []
@@ -69,10 +70,10 @@ extension Matcher {
                     entry = cached
                 } else {
                     let state = mentors[mentorIndex]
-                    if firstFailedRule(state, for: request, at: time) != nil {
+                    if firstFailedRule(state, prepared) != nil {
                         entry = nil
                     } else {
-                        let score = components(state, for: request).0.score(weights)
+                        let score = components(state, prepared).0.score(weights)
                         entry = (score, score * priority)
                     }
                     perMentor[mentorIndex] = entry

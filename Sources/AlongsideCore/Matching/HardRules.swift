@@ -77,10 +77,3 @@ public struct MatchRequest: Sendable, Equatable {
         self.previousMentors = previousMentors
     }
 }
-
-extension String {
-    /// Case-insensitive equality for free-text fields such as gender and language.
-    func sameText(_ other: String) -> Bool {
-        self.compare(other, options: [.caseInsensitive]) == .orderedSame
-    }
-}

@@ -73,23 +73,53 @@ public struct Matcher: Sendable {
         self.calendar = calendar
     }
 
+    /// A request with everything the rules and the score compare prepared once (lower-cased
+    /// text, the site-local date), so checking thousands of mentors costs little each.
+    struct Prepared {
+        let request: MatchRequest
+        let time: Date
+        let today: LocalDate
+        let needs: Set<String>
+        let locality: String
+        let mentorGender: String?
+        let language: String?
+        let declined: Set<String>
+        let previous: Set<String>
+
+        init(_ request: MatchRequest, at time: Date, calendar: SiteCalendar) {
+            let p = request.presentation
+            self.request = request
+            self.time = time
+            today = calendar.localDate(time)
+            needs = Set(p.needs.map { $0.lowercased() })
+            locality = p.locality.lowercased()
+            mentorGender = p.mentorGender.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+            language = p.language.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+            declined = Set(request.declinedBy.map { $0.lowercased() })
+            previous = Set(request.previousMentors.map { $0.lowercased() })
+        }
+    }
+
     /// The first hard rule that makes the mentor unavailable for the request at `time`,
     /// or nil when the mentor is available.
     public func firstFailedRule(_ state: MentorState, for request: MatchRequest, at time: Date)
         -> HardRule?
     {
+        firstFailedRule(state, Prepared(request, at: time, calendar: calendar))
+    }
+
+    func firstFailedRule(_ state: MentorState, _ q: Prepared) -> HardRule? {
         let m = state.mentor
-        let p = request.presentation
         if m.status != .active { return .inactive }
-        if m.dbsOverdue(on: calendar.localDate(time)) { return .dbsOverdue }
-        if !state.shifts.contains(where: { $0.contains(time) }) { return .offShift }
-        if state.leave.contains(where: { $0.contains(time) }) { return .onLeave }
+        if m.dbsOverdue(on: q.today) { return .dbsOverdue }
+        if !state.shifts.contains(where: { $0.contains(q.time) }) { return .offShift }
+        if state.leave.contains(where: { $0.contains(q.time) }) { return .onLeave }
         if state.caseload >= m.capacity { return .atCapacity }
-        if let wanted = p.mentorGender, !wanted.isEmpty {
-            guard let g = m.gender, g.sameText(wanted) else { return .gender }
+        if let wanted = q.mentorGender {
+            guard let g = m.gender, g.lowercased() == wanted else { return .gender }
         }
-        if p.leadMentor && !m.lead { return .notLead }
-        if request.declinedBy.contains(where: { $0.sameText(m.id) }) { return .declined }
+        if q.request.presentation.leadMentor && !m.lead { return .notLead }
+        if !q.declined.isEmpty && q.declined.contains(m.id.lowercased()) { return .declined }
         return nil
     }
 
@@ -97,30 +127,39 @@ public struct Matcher: Sendable {
     public func components(_ state: MentorState, for request: MatchRequest)
         -> (ScoreComponents, Double?)
     {
+        components(state, Prepared(request, at: request.presentation.arrivedAt, calendar: calendar))
+    }
+
+    func components(_ state: MentorState, _ q: Prepared) -> (ScoreComponents, Double?) {
         let m = state.mentor
-        let p = request.presentation
-        let needs = Set(p.needs.map { $0.lowercased() })
-        let experience = Set(m.experience.map { $0.lowercased() })
-        let exp = needs.isEmpty ? 1 : Double(needs.intersection(experience).count) / Double(needs.count)
+        var met = 0
+        if !q.needs.isEmpty {
+            var counted: Set<String> = []
+            for e in m.experience {
+                let tag = e.lowercased()
+                if q.needs.contains(tag) && counted.insert(tag).inserted { met += 1 }
+            }
+        }
+        let exp = q.needs.isEmpty ? 1 : Double(met) / Double(q.needs.count)
         var distance: Double? = nil
         var loc = 0.0
-        if m.localities.contains(where: { $0.sameText(p.locality) }) {
+        if m.localities.contains(where: { $0.lowercased() == q.locality }) {
             loc = 1
             distance = 0
         } else {
             for served in m.localities {
-                if let d = localities.distanceKm(p.locality, served) {
+                if let d = localities.distanceKm(q.locality, served) {
                     distance = min(distance ?? d, d)
                 }
             }
             if let d = distance { loc = max(0, 1 - d / 25) }
         }
         var lang = 1.0
-        if let wanted = p.language, !wanted.isEmpty {
-            lang = m.languages.contains(where: { $0.sameText(wanted) }) ? 1 : 0
+        if let wanted = q.language {
+            lang = m.languages.contains(where: { $0.lowercased() == wanted }) ? 1 : 0
         }
         let load = m.capacity > 0 ? max(0, 1 - Double(state.caseload) / Double(m.capacity)) : 0
-        let cont: Double = request.previousMentors.contains(where: { $0.sameText(m.id) }) ? 1 : 0
+        let cont: Double = !q.previous.isEmpty && q.previous.contains(m.id.lowercased()) ? 1 : 0
         return (
             ScoreComponents(
                 experience: exp, locality: loc, language: lang, load: load, continuity: cont),
@@ -135,12 +174,13 @@ public struct Matcher: Sendable {
     {
         var candidates: [MatchCandidate] = []
         var excluded: [MatchExclusion] = []
+        let prepared = Prepared(request, at: time, calendar: calendar)
         for state in mentors {
-            if let rule = firstFailedRule(state, for: request, at: time) {
+            if let rule = firstFailedRule(state, prepared) {
                 excluded.append(MatchExclusion(mentorID: state.mentor.id, rule: rule))
                 continue
             }
-            let (c, d) = components(state, for: request)
+            let (c, d) = components(state, prepared)
             candidates.append(
                 MatchCandidate(
                     mentorID: state.mentor.id, score: c.score(weights), components: c,
