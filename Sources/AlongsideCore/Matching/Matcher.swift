@@ -186,11 +186,14 @@ public struct Matcher: Sendable {
                     mentorID: state.mentor.id, score: c.score(weights), components: c,
                     distanceKm: d))
         }
-        candidates.sort {
-            $0.score != $1.score
-                ? $0.score > $1.score : Identifiers.naturalLess($0.mentorID, $1.mentorID)
-        }
-        excluded.sort { Identifiers.naturalLess($0.mentorID, $1.mentorID) }
+        // Best score first, ties in natural id order; keys computed once per mentor.
+        let keys = candidates.map { NaturalKey($0.mentorID) }
+        candidates = candidates.indices.sorted { a, b in
+            let x = candidates[a]
+            let y = candidates[b]
+            return x.score != y.score ? x.score > y.score : keys[a] < keys[b]
+        }.map { candidates[$0] }
+        excluded = Identifiers.sortedNaturally(excluded, id: \.mentorID)
         return MatchResult(candidates: candidates, excluded: excluded)
     }
 }

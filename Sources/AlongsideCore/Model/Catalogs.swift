@@ -180,7 +180,9 @@ public enum Identifiers {
 
     /// `items` sorted by their ids in natural order, each id's key computed once.
     public static func sortedNaturally<T>(_ items: [T], id: (T) -> String) -> [T] {
-        items.map { (NaturalKey(id($0)), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        // Sort positions, not the items: large structs are then moved once, not per swap.
+        let keys = items.map { NaturalKey(id($0)) }
+        return keys.indices.sorted { keys[$0] < keys[$1] }.map { items[$0] }
     }
 
     /// Tag and locality ids: lower-case letters, digits and `-`.
