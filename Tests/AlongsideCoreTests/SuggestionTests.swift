@@ -56,3 +56,14 @@ struct SuggestionTests {
         #expect(Suggestion.didYouMean("Alcohol", in: tags) == " (did you mean 'alcohol'?)")
     }
 }
+
+@Suite("Natural order of ids")
+struct NaturalOrderTests {
+    @Test func numbersCompareAsNumbersAndCaseIsIgnored() {
+        let ids = ["M10", "m2", "M1", "amy-w", "M02", "dev-p", "M9", "B7", "b10"]
+        let sorted = Identifiers.sortedNaturally(ids, id: { $0 })
+        #expect(sorted == ["amy-w", "B7", "b10", "dev-p", "M1", "M02", "m2", "M9", "M10"])
+        #expect(Identifiers.naturalLess("M2", "M10"))
+        #expect(!Identifiers.naturalLess("M10", "M2"))
+    }
+}

@@ -195,41 +195,41 @@ public enum Identifiers {
 }
 
 /// A sort key for ids: runs of digits compare as numbers (`M2` < `M10`), letters without
-/// regard to case, and the plain text breaks ties.
+/// regard to case, and the plain text breaks ties. Built once per id; comparing two keys
+/// is a walk over bytes.
 public struct NaturalKey: Comparable, Sendable {
-    private var parts: [(digits: Bool, text: Substring)] = []
+    /// Runs of the lower-cased id: digit runs without leading zeros.
+    private var parts: [(digits: Bool, bytes: [UInt8])] = []
     private let plain: String
 
     /// The key of `id`.
     public init(_ id: String) {
         plain = id
-        let lower = id.lowercased()
-        var start = lower.startIndex
-        var index = start
+        var current: [UInt8] = []
         var inDigits = false
-        while index < lower.endIndex {
-            let isDigit = lower[index].isASCIIDigitChar
-            if index != start && isDigit != inDigits {
-                parts.append((inDigits, lower[start..<index]))
-                start = index
+        for byte in id.lowercased().utf8 {
+            let isDigit = byte >= 48 && byte <= 57
+            if !current.isEmpty && isDigit != inDigits {
+                parts.append((inDigits, inDigits ? Self.trimZeros(current) : current))
+                current = []
             }
             inDigits = isDigit
-            index = lower.index(after: index)
+            current.append(byte)
         }
-        if start < lower.endIndex { parts.append((inDigits, lower[start...])) }
+        if !current.isEmpty { parts.append((inDigits, inDigits ? Self.trimZeros(current) : current)) }
+    }
+
+    private static func trimZeros(_ digits: [UInt8]) -> [UInt8] {
+        Array(digits.drop { $0 == 48 })
     }
 
     /// Natural order.
     public static func < (a: NaturalKey, b: NaturalKey) -> Bool {
-        for (p, q) in zip(a.parts, b.parts) where p.text != q.text {
-            if p.digits && q.digits {
-                let pt = p.text.drop { $0 == "0" }
-                let qt = q.text.drop { $0 == "0" }
-                if pt.count != qt.count { return pt.count < qt.count }
-                if pt != qt { return pt < qt }
-                continue
+        for (p, q) in zip(a.parts, b.parts) where p.bytes != q.bytes || p.digits != q.digits {
+            if p.digits && q.digits && p.bytes.count != q.bytes.count {
+                return p.bytes.count < q.bytes.count
             }
-            return p.text < q.text
+            return p.bytes.lexicographicallyPrecedes(q.bytes)
         }
         if a.parts.count != b.parts.count { return a.parts.count < b.parts.count }
         return a.plain < b.plain
