@@ -97,3 +97,28 @@ struct ReviewFixesTests {
         #expect(r.stderr.contains("coordinator"))
     }
 }
+
+@Suite("Trend report")
+struct TrendReportTests {
+    @Test func theTrendAlsoComesAsAnHTMLPageWithItsChart() throws {
+        let s = try Sandbox()
+        let old = Date().addingTimeInterval(-14 * 86400)
+        _ = try s.commands([
+            "mentor add M1 --name A",
+            "shift add M1 \(Times.iso(old.addingTimeInterval(-3600))) \(Times.iso(old.addingTimeInterval(7200)))",
+            "register --locality blackpool --needs alcohol --at \(Times.iso(old))",
+            "assign P1 M1 --at \(Times.iso(old.addingTimeInterval(600)))",
+            "seen P1 --at \(Times.iso(old.addingTimeInterval(1200)))",
+        ])
+        let out = s.root.appendingPathComponent("trend.html").path
+        let r = try s.commands(["summary trend --weeks 4 --format html --out \(out)"])
+        #expect(r.status == 0, "\(r)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<svg"))
+        #expect(html.contains(Times.isoWeek(old)))
+        #expect(!html.contains("<script"))
+        // Nothing fetched from elsewhere (the SVG namespace is a name, not a fetch).
+        #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(http"))
+    }
+}

@@ -88,7 +88,7 @@ struct SummaryTrend: ConsoleCommand {
     var out: String?
 
     func execute(_ session: Session) throws -> String {
-        let format = try session.format(self.format, allowed: [.table, .csv, .json, .md])
+        let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
         guard (1...Self.maxWeeks).contains(weeks) else {
             throw CommandError.field(
                 "--weeks", "\(weeks) is not between 1 and \(Self.maxWeeks); e.g. --weeks 12")

@@ -199,6 +199,7 @@ enum SummaryRendering {
         case .json: return trendJSON(weeks).text
         case .csv: return trendCSV(weeks)
         case .md: return trendMarkdown(weeks, before: before)
+        case .html: return SummaryHTML.trendPage(weeks, calendar: session.calendar, generatedAt: session.now)
         default: return trendTable(weeks, before: before, style: session.style)
         }
     }

@@ -78,6 +78,61 @@ enum SummaryHTML {
         return html
     }
 
+    /// The trend as its own page: the chart of the weeks' within-target share and a table of
+    /// the trend's columns (spec §6: html draws the trend as a chart).
+    static func trendPage(_ weeks: [WeeklySummary], calendar: SiteCalendar, generatedAt: Date)
+        -> String
+    {
+        guard let first = weeks.first, let last = weeks.last else { return "" }
+        let title = "Peer support wait times, \(first.week) to \(last.week)"
+        var rows = ""
+        for w in weeks {
+            let cells = [
+                w.week.description, "\(w.presentations)",
+                w.withinTargetPct.map { formatOneDecimal($0) + "%" } ?? "–",
+                w.waits.median?.oneDecimal ?? "–", w.waits.p90?.oneDecimal ?? "–",
+            ]
+            rows += "<tr>" + cells.enumerated().map { i, c in
+                i == 0 ? "<td>\(esc(c))</td>" : "<td class=\"num\">\(esc(c))</td>"
+            }.joined() + "</tr>\n"
+        }
+        let local = calendar.localDateTime(generatedAt)
+        return """
+            <!doctype html>
+            <html lang="en-GB">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="Alongside">
+            <title>\(esc(title))</title>
+            <style>\(css)</style>
+            </head>
+            <body>
+            <main class="page">
+            <header class="masthead"><p class="kicker">Peer support at the A&amp;E point of access</p>
+            <h1>Wait times, \(esc(first.week.description)) to \(esc(last.week.description))</h1>
+            <p class="dates">\(esc(longDate(first.week.monday))) to \(esc(longDate(last.week.sunday))) · \
+            target \(last.targetMinutes) minutes</p></header>
+
+            """
+            + section("Seen within the target, week by week", trendChart(weeks, current: last.week) + trendNote(weeks))
+            + section(
+                "The figures",
+                "<table><thead><tr><th>Week</th><th class=\"num\">Referred</th>"
+                    + "<th class=\"num\">Within target</th><th class=\"num\">Median wait (min)</th>"
+                    + "<th class=\"num\">90th percentile wait (min)</th></tr></thead>\n<tbody>\n"
+                    + rows + "</tbody></table>\n")
+            + """
+            <footer>Produced by Alongside on \(esc(longDate(local.date))) at \
+            \(esc(calendar.timeString(generatedAt))) (\(esc(calendar.timeZone.identifier)) \
+            time).</footer>
+            </main>
+            </body>
+            </html>
+
+            """
+    }
+
     // MARK: - Parts of the page
 
     static func masthead(_ s: WeeklySummary) -> String {
