@@ -122,3 +122,20 @@ struct TrendReportTests {
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(http"))
     }
 }
+
+@Suite("Spreadsheet safety")
+struct SpreadsheetSafetyTests {
+    @Test func textThatASpreadsheetWouldRunIsRefused() throws {
+        let s = try Sandbox()
+        let r = try s.commands(["mentor add M1 --name '=HYPERLINK(\"x\")'"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("formula"))
+        let dir = s.root.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("m.csv").path
+        try "id,name\nM1,@SUM(A1)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r2 = try s.commands(["roster import \(file)"])
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("m.csv:2: name:"), "\(r2.stderr)")
+    }
+}

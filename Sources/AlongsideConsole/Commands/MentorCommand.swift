@@ -35,9 +35,17 @@ struct MentorFields: ParsableArguments {
             guard let n = try Validate.text(name, option: "--name", max: 100) else {
                 throw CommandError.field("--name", "cannot be empty")
             }
+            if let problem = Identifiers.spreadsheetFormulaProblem(n) {
+                throw CommandError.field("--name", problem)
+            }
             m.name = n
         }
-        if let gender { m.gender = try Validate.text(gender, option: "--gender", max: 32)?.lowercased() }
+        if let gender {
+            m.gender = try Validate.text(gender, option: "--gender", max: 32)?.lowercased()
+            if let g = m.gender, let problem = Identifiers.spreadsheetFormulaProblem(g) {
+                throw CommandError.field("--gender", problem)
+            }
+        }
         if let languages {
             m.languages = CSV.splitList(languages.replacingOccurrences(of: ",", with: ";")).map { $0.lowercased() }
         }

@@ -173,6 +173,13 @@ public enum Identifiers {
         return nil
     }
 
+    /// Why text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is
+    /// refused, or nil: exported files then open safely (no CSV formula injection).
+    public static func spreadsheetFormulaProblem(_ text: String) -> String? {
+        guard let first = text.first, "=+-@".contains(first) else { return nil }
+        return "starts with '\(first)', which a spreadsheet would run as a formula; remove it"
+    }
+
     /// Orders ids as people expect: `M2` before `M10`, case-insensitively.
     public static func naturalLess(_ a: String, _ b: String) -> Bool {
         NaturalKey(a) < NaturalKey(b)

@@ -524,7 +524,7 @@ public enum RosterFiles {
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "holds a line break or control character; keep it on one line"
         }
-        return nil
+        return Identifiers.spreadsheetFormulaProblem(text)
     }
 
     /// Why a date field is refused, with a hint for the forms spreadsheets write.
