@@ -584,3 +584,12 @@ struct BenchAssignTests {
         }
     }
 }
+
+@Suite("Bench assign overflow")
+struct BenchAssignOverflowTests {
+    @Test func aTotalThatOverflowsIsAnErrorNotNull() {
+        #expect(throws: WeightMatrixError.self) {
+            _ = try BenchAssign.run(csv: "1e308,1e308\n1e308,1e308\n", maximize: true)
+        }
+    }
+}

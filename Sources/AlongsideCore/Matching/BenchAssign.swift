@@ -8,14 +8,19 @@ public enum BenchAssign {
     ///
     /// For example `{"rows":2,"cols":2,"matched":2,"total":3.5,"solve_ms":0.004,
     /// "pairs":[[0,1],[1,0]]}`. Pairs are 0-based `[row, col]`, sorted by row. `total` and
-    /// `solve_ms` use Swift's shortest round-trip `Double` description (valid JSON numbers);
-    /// a total that overflows to infinity is printed as `null`.
+    /// `solve_ms` use Swift's shortest round-trip `Double` description (valid JSON numbers).
+    /// A total that overflows a Double is an error (line 0), not a number.
     public static func run(csv text: String, maximize: Bool) throws(WeightMatrixError) -> String {
         let problem = try WeightMatrixCSV.parse(text)
         let clock = ContinuousClock()
         let started = clock.now
         let solution = AssignmentSolver.solve(problem, maximize: maximize)
         let elapsed = clock.now - started
+        guard solution.total.isFinite else {
+            throw WeightMatrixError(
+                line: 0, column: 0,
+                message: "the chosen pairs' total overflows a double; scale the weights down")
+        }
         let (seconds, attoseconds) = elapsed.components
         let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
         var json = "{\"rows\":\(problem.rows),\"cols\":\(problem.cols)"

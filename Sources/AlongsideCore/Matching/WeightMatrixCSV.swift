@@ -16,9 +16,11 @@ public struct WeightMatrixError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
-    /// `line L, column C: message`, or `line L: message` when `column` is 0.
+    /// `line L, column C: message`, `line L: message` when `column` is 0, or the message
+    /// alone when it is about the whole matrix (`line` 0).
     public var description: String {
-        column > 0 ? "line \(line), column \(column): \(message)" : "line \(line): \(message)"
+        if line == 0 { return message }
+        return column > 0 ? "line \(line), column \(column): \(message)" : "line \(line): \(message)"
     }
 }
 
