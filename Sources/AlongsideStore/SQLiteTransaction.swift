@@ -325,6 +325,18 @@ struct SQLiteTransaction: StoreWriting {
         return id
     }
 
+    func deleteShifts(_ shifts: [Shift]) throws {
+        for shift in shifts {
+            try db.execute(sql: "DELETE FROM shift WHERE id = ?", arguments: [shift.id])
+            try audit(
+                "delete", entity: shift.mentorID,
+                before: .object([
+                    ("shift", .int(Int(shift.id))), ("start", .int(Int(shift.span.start.storedSeconds))),
+                    ("end", .int(Int(shift.span.end.storedSeconds))),
+                ]), after: nil)
+        }
+    }
+
     func insertLeave(_ leave: Leave) throws -> Int64 {
         try db.execute(
             sql: #"INSERT INTO leave(mentor_id, start, "end") VALUES (?, ?, ?)"#,

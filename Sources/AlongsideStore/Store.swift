@@ -130,6 +130,8 @@ public protocol StoreWriting: StoreReading {
     func updateMentor(_ mentor: Mentor) throws
     /// Adds a shift and returns its id.
     @discardableResult func insertShift(_ shift: Shift) throws -> Int64
+    /// Removes shifts (by id); each removal is audited.
+    func deleteShifts(_ shifts: [Shift]) throws
     /// Adds leave and returns its id.
     @discardableResult func insertLeave(_ leave: Leave) throws -> Int64
     /// Adds a presentation and returns its number.

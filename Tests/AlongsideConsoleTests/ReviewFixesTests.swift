@@ -139,3 +139,22 @@ struct SpreadsheetSafetyTests {
         #expect(r2.stderr.contains("m.csv:2: name:"), "\(r2.stderr)")
     }
 }
+
+@Suite("Removing shifts")
+struct ShiftRemoveTests {
+    @Test func shiftsStartingInTheRangeAreRemovedAndAudited() throws {
+        let s = try Sandbox()
+        let r = try s.commands([
+            "mentor add M1 --name A",
+            "shift weekly M1 mon-fri 09:00-17:00 --from 2026-11-23 --until 2026-12-04",
+            "shift remove M1 2026-11-30 2026-12-01",
+        ])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("Removed 2 shift(s) of M1."))
+        #expect(try SafetyTests.sqlite(s.db, "SELECT count(*) FROM shift") == "8")
+        #expect(try SafetyTests.sqlite(s.db, "SELECT count(*) FROM audit WHERE command = 'shift remove' AND action = 'delete'") == "2")
+        let again = try s.commands(["shift remove M1 2026-11-30 2026-12-01"])
+        #expect(again.status == 1)
+        #expect(try s.commands(["shift remove M1 2026-11-30 2026-12-01"], asUser: .some("nobody")).status == 1)
+    }
+}

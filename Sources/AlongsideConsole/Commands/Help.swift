@@ -69,7 +69,7 @@ struct Help: StandaloneCommand {
             ("The roster", [
                 ("mentors", "the roster: load, available now, next shift, DBS recheck"),
                 ("mentor add|edit|pause|resume|retire", "keep the roster"),
-                ("shift add | shift weekly", "put a mentor on duty"),
+                ("shift add | weekly | remove", "put a mentor on duty, or take shifts off"),
                 ("leave M FROM TO", "a mentor is away"),
                 ("roster import MENTORS.csv [SHIFTS.csv]", "load mentors and shifts from CSV"),
                 ("roster export DIR", "write mentors.csv and shifts.csv"),

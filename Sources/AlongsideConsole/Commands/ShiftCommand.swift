@@ -8,7 +8,7 @@ struct ShiftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shift",
         abstract: "Put a mentor on duty: one shift, or a weekly pattern.",
-        subcommands: [ShiftAdd.self, ShiftWeekly.self])
+        subcommands: [ShiftAdd.self, ShiftWeekly.self, ShiftRemove.self])
 }
 
 /// Refuses a shift that overlaps one the mentor already has.
@@ -104,6 +104,43 @@ struct ShiftWeekly: ConsoleCommand {
                 hours += Double(span.seconds) / 3600
             }
             return "Added \(spans.count) shift(s) for \(m.id) from \(first) to \(last), \(String(format: "%.1f", hours)) hours in all."
+        }
+    }
+}
+
+struct ShiftRemove: ConsoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remove",
+        abstract: "Remove a mentor's shifts that start from FROM to TO (a mistake, a changed rota).",
+        discussion: """
+            FROM and TO are dates (whole days, TO included) or times. Each removed shift is \
+            recorded in the audit log. People already assigned keep their mentor.
+
+            Examples:
+              shift remove M1 2026-12-24 2026-12-26
+              shift remove M1 2026-11-23T18:00 2026-11-23T18:00
+            """)
+    static let requiredRole = Role.coordinator
+
+    @Argument(help: "The mentor's id.") var mentor: String
+    @Argument(help: "First day (YYYY-MM-DD) or time.") var from: String
+    @Argument(help: "Last day (included) or time (included).") var to: String
+
+    func execute(_ session: Session) throws -> String {
+        let cal = session.calendar
+        let start = try LocalDate(from).map { cal.startOfDay($0) } ?? session.time(from, option: "FROM")
+        let end = try LocalDate(to).map { cal.startOfDay($0.adding(days: 1)) }
+            ?? session.time(to, option: "TO").addingTimeInterval(1)
+        guard end > start else { throw CommandError.field("TO", "is before FROM") }
+        return try session.write("shift remove") { tx in
+            let m = try session.mentor(mentor, in: tx)
+            let doomed = try tx.shifts(mentor: m.id, overlapping: TimeSpan(start: start, end: end))
+                .filter { $0.span.start >= start && $0.span.start < end }
+            if doomed.isEmpty {
+                throw CommandError("\(m.id) has no shift starting from \(cal.shortString(start)) to \(cal.shortString(end.addingTimeInterval(-1))); see 'show \(m.id)'")
+            }
+            try tx.deleteShifts(doomed)
+            return "Removed \(doomed.count) shift(s) of \(m.id)."
         }
     }
 }

@@ -35,7 +35,7 @@ final class CompletionWords: @unchecked Sendable {
     ]
     static let subcommands: [String: [String]] = [
         "mentor": ["add", "edit", "pause", "resume", "retire"],
-        "shift": ["add", "weekly"],
+        "shift": ["add", "weekly", "remove"],
         "roster": ["import", "export", "week"],
         "presentations": ["import"],
         "summary": ["week", "trend"],
