@@ -134,12 +134,3 @@ struct Help: StandaloneCommand {
         Colour is used only on a terminal and never when NO_COLOR is set.
         """
 }
-
-/// `quit`.
-struct Quit: StandaloneCommand {
-    static let configuration = CommandConfiguration(abstract: "Leave the console (Ctrl-D also leaves).")
-    func execute(_ console: Console) throws -> String {
-        console.quitRequested = true
-        return ""
-    }
-}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `quit`.
+struct Quit: StandaloneCommand {
+    static let configuration = CommandConfiguration(abstract: "Leave the console (Ctrl-D also leaves).")
+    func execute(_ console: Console) throws -> String {
+        console.quitRequested = true
+        return ""
+    }
+}
