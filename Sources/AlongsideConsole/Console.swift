@@ -96,6 +96,7 @@ public final class Console {
             return try Help.render(topic: Array(words.dropFirst()), console: self)
         }
         if first == "quit" || first == "exit" {
+            if words.count > 1 { throw CommandError("\(first) takes nothing after it") }
             quitRequested = true
             sessionCache?.wantsToQuit = true
             return ""
