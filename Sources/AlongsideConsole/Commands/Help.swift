@@ -78,7 +78,7 @@ struct Help: StandaloneCommand {
             ]),
             ("Reports", [
                 ("summary week [YYYY-Www]", "the weekly wait-time summary (md, html reports)"),
-                ("summary trend [--weeks N]", "week by week: within target, median, 90th pct"),
+                ("summary trend [--weeks N]", "week by week: within target, median, 90th pct (md, html)"),
             ]),
             ("Administration", [
                 ("staff add|remove|pin|list", "who may do what; your PIN"),

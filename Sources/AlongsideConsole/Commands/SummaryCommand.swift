@@ -82,7 +82,7 @@ struct SummaryTrend: ConsoleCommand {
 
     @Option(help: "How many weeks, 1 to 520 (default 12).")
     var weeks: Int = 12
-    @Option(help: "Output format: table, csv, json or md.")
+    @Option(help: "Output format: table, csv, json, md or html.")
     var format: String?
     @Option(help: "Write the trend to this file (mode 0600) instead of printing it.")
     var out: String?
