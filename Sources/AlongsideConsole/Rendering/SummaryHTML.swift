@@ -29,21 +29,7 @@ enum SummaryHTML {
         generatedAt: Date
     ) -> String {
         let title = "Peer support wait times, week \(s.week)"
-        var html = """
-            <!doctype html>
-            <html lang="en-GB">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="Alongside">
-            <title>\(esc(title))</title>
-            <style>\(css)</style>
-            </head>
-            <body>
-            <main class="page">
-
-            """
-        html += masthead(s)
+        var html = masthead(s)
         html += headline(s, previous: trend.count >= 2 ? trend[trend.count - 2] : nil)
         html += figures(s)
         html += section(
@@ -65,9 +51,28 @@ enum SummaryHTML {
                 + "the rows add up to more than the people referred.</p>\n")
         html += section("Mentors", mentorTable(s))
         html += definitions(s)
+        return document(title: title, body: html, calendar: calendar, generatedAt: generatedAt)
+    }
+
+    /// A whole page: head with the inline style, `body`, and the footer saying when and in
+    /// which zone it was made. Self-contained: nothing is fetched.
+    static func document(title: String, body: String, calendar: SiteCalendar, generatedAt: Date)
+        -> String
+    {
         let local = calendar.localDateTime(generatedAt)
-        html += """
-            <footer>Produced by Alongside on \(esc(longDate(local.date))) at \
+        return """
+            <!doctype html>
+            <html lang="en-GB">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="Alongside">
+            <title>\(esc(title))</title>
+            <style>\(css)</style>
+            </head>
+            <body>
+            <main class="page">
+            \(body)<footer>Produced by Alongside on \(esc(longDate(local.date))) at \
             \(esc(calendar.timeString(generatedAt))) (\(esc(calendar.timeZone.identifier)) \
             time).</footer>
             </main>
@@ -75,7 +80,6 @@ enum SummaryHTML {
             </html>
 
             """
-        return html
     }
 
     /// The trend as its own page: the chart of the weeks' within-target share and a table of
@@ -96,41 +100,24 @@ enum SummaryHTML {
                 i == 0 ? "<td>\(esc(c))</td>" : "<td class=\"num\">\(esc(c))</td>"
             }.joined() + "</tr>\n"
         }
-        let local = calendar.localDateTime(generatedAt)
-        return """
-            <!doctype html>
-            <html lang="en-GB">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="Alongside">
-            <title>\(esc(title))</title>
-            <style>\(css)</style>
-            </head>
-            <body>
-            <main class="page">
+        let head = """
             <header class="masthead"><p class="kicker">Peer support at the A&amp;E point of access</p>
             <h1>Wait times, \(esc(first.week.description)) to \(esc(last.week.description))</h1>
             <p class="dates">\(esc(longDate(first.week.monday))) to \(esc(longDate(last.week.sunday))) · \
             target \(last.targetMinutes) minutes</p></header>
 
             """
-            + section("Seen within the target, week by week", trendChart(weeks, current: last.week) + trendNote(weeks))
+        let body = head
+            + section(
+                "Seen within the target, week by week",
+                trendChart(weeks, current: last.week) + trendNote(weeks))
             + section(
                 "The figures",
                 "<table><thead><tr><th>Week</th><th class=\"num\">Referred</th>"
                     + "<th class=\"num\">Within target</th><th class=\"num\">Median wait (min)</th>"
                     + "<th class=\"num\">90th percentile wait (min)</th></tr></thead>\n<tbody>\n"
                     + rows + "</tbody></table>\n")
-            + """
-            <footer>Produced by Alongside on \(esc(longDate(local.date))) at \
-            \(esc(calendar.timeString(generatedAt))) (\(esc(calendar.timeZone.identifier)) \
-            time).</footer>
-            </main>
-            </body>
-            </html>
-
-            """
+        return document(title: title, body: body, calendar: calendar, generatedAt: generatedAt)
     }
 
     // MARK: - Parts of the page
