@@ -83,12 +83,6 @@ public enum Launcher {
         return "user\(geteuid())"
     }
 
-    static func readText(_ path: String, what: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CommandError("cannot read the \(what) '\(path)'")
-        }
-        return text
-    }
 
     /// Opens the session: configuration, catalogues, the store, and the first admin.
     static func openSession(
@@ -107,7 +101,7 @@ public enum Launcher {
         var config = SiteConfig()
         var base = FileManager.default.currentDirectoryPath
         if let configPath {
-            do { config = try SiteConfig(text: try readText(configPath, what: "site configuration")) } catch let e as SiteConfigError {
+            do { config = try SiteConfig(text: try TextFiles.read(configPath, field: "--config")) } catch let e as SiteConfigError {
                 throw CommandError("\(configPath): \(e.description)")
             }
             base = URL(fileURLWithPath: configPath).deletingLastPathComponent().path
@@ -118,13 +112,13 @@ public enum Launcher {
         }
         var tags = TagCatalog.standard
         if let f = config.tagsFile {
-            do { tags = try TagCatalog(csv: try readText(resolve(f), what: "tags file")) } catch let e as CatalogError {
+            do { tags = try TagCatalog(csv: try TextFiles.read(resolve(f), field: "tags_file")) } catch let e as CatalogError {
                 throw CommandError("\(f):\(e.line): \(e.message)")
             }
         }
         var localities = LocalityCatalog.standard
         if let f = config.localitiesFile {
-            do { localities = try LocalityCatalog(csv: try readText(resolve(f), what: "localities file")) } catch let e as CatalogError {
+            do { localities = try LocalityCatalog(csv: try TextFiles.read(resolve(f), field: "localities_file")) } catch let e as CatalogError {
                 throw CommandError("\(f):\(e.line): \(e.message)")
             }
         }
@@ -281,7 +275,5 @@ enum Output {
             }
             offset += n
         }
-        _ = bytes.count
-        bytes.removeAll()
     }
 }

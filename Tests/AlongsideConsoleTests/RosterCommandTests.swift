@@ -313,7 +313,7 @@ struct RosterCommandTests {
         #expect(r.status == 0, "\(r)")
         #expect(
             r.stdout
-                == "Imported 200 mentors (200 new) and \(RosterIO.grouped(shiftCount)) shifts.\n")
+                == "Imported 200 mentors (200 new) and \(TextFiles.grouped(shiftCount)) shifts.\n")
         let timing = String(format: "%.2f", seconds)
         print("roster import of 200 mentors and \(shiftCount) shifts: \(timing) s")
         let list = try #require(try box.json("mentors --format json") as? [[String: Any]])

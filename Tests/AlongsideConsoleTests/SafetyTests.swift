@@ -11,14 +11,10 @@ struct SafetyTests {
     /// The built `alongside` next to the test bundle.
     static var binary: URL {
         get throws {
-            var dirs: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-            let arg0 = URL(fileURLWithPath: CommandLine.arguments[0])
-            dirs += [arg0.deletingLastPathComponent(), arg0.deletingLastPathComponent().deletingLastPathComponent()]
-            for d in dirs {
-                let candidate = d.appendingPathComponent("alongside")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            guard let url = AlongsideBinary.url else {
+                throw CommandError("the alongside binary was not found beside the tests")
             }
-            throw CommandError("the alongside binary was not found beside the tests")
+            return url
         }
     }
 
@@ -55,15 +51,7 @@ struct SafetyTests {
     }
 
     static func sqlite(_ db: String, _ sql: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        p.arguments = [db, sql]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try SQLiteShell.query(db, sql)
     }
 
     static func isoNow(plusHours h: Double) -> String {

@@ -27,12 +27,7 @@ struct BenchAssignCommand: StandaloneCommand {
     @Flag(help: "Maximise the total instead of minimising it.") var maximize = false
 
     func execute(_ console: Console) throws -> String {
-        guard let data = FileManager.default.contents(atPath: input) else {
-            throw CommandError.field("--input", "cannot read '\(input)'")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandError.field("--input", "'\(input)' is not UTF-8 text")
-        }
+        let text = try TextFiles.read(input, field: "--input")
         do { return try BenchAssign.run(csv: text, maximize: maximize) } catch {
             throw CommandError("\(input): \(error.description)")
         }

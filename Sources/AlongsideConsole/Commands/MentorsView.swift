@@ -10,9 +10,7 @@ enum MentorsView {
 
     /// The first mentor-side rule that stops the mentor taking anyone now (rules 1–4), or nil.
     static func availability(_ state: MentorState, session: Session, at now: Date) -> HardRule? {
-        let anyone = MatchRequest(
-            presentation: Presentation(locality: "", needs: [], arrivedAt: now))
-        return session.matcher.firstFailedRule(state, for: anyone, at: now)
+        session.matcher.mentorSideRule(state, at: now)
     }
 
     static func dbsText(_ m: Mentor, today: LocalDate) -> String {

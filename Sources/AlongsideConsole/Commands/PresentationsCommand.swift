@@ -34,7 +34,7 @@ struct PresentationsImport: ConsoleCommand {
     var file: String
 
     func execute(_ session: Session) throws -> String {
-        let text = try Self.readText(file)
+        let text = try TextFiles.read(file, field: "FILE")
         let progress = Progress()
         let mentorIDs = try session.read { try $0.mentors().map(\.id) }
         let rows: [ImportedPresentation]
@@ -86,36 +86,15 @@ struct PresentationsImport: ConsoleCommand {
             : "\(PresentationID.format(numbers.min()!))–\(PresentationID.format(numbers.max()!))"
         let cal = session.calendar
         var out =
-            "Imported \(Self.grouped(rows.count)) presentation\(rows.count == 1 ? "" : "s") "
+            "Imported \(TextFiles.grouped(rows.count)) presentation\(rows.count == 1 ? "" : "s") "
             + "from \(file) as \(range), arriving \(cal.shortString(earliest)) to "
             + "\(cal.shortString(latest))."
         if open > 0 {
             out +=
-                " \(Self.grouped(open)) \(open == 1 ? "is" : "are") not closed, so "
+                " \(TextFiles.grouped(open)) \(open == 1 ? "is" : "are") not closed, so "
                 + "\(open == 1 ? "it waits" : "they wait") in the queue until closed."
         }
         return out
-    }
-
-    /// Reads a UTF-8 text file, refusing other encodings with advice.
-    static func readText(_ path: String) throws -> String {
-        let full = (path as NSString).expandingTildeInPath
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
-            throw CommandError.field("FILE", "no file '\(path)'; check the name and folder")
-        }
-        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: full) else {
-            throw CommandError.field("FILE", "cannot read '\(path)'")
-        }
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            throw CommandError.field(
-                "FILE", "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandError.field(
-                "FILE", "'\(path)' is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
-        }
-        return text
     }
 
     /// The refusal: every problem on its own line as `FILE:LINE: message`, then a summary.
@@ -123,22 +102,12 @@ struct PresentationsImport: ConsoleCommand {
         let count = failure.errors.count
         let rowsHit = Set(failure.errors.map(\.line)).count
         return CommandError(
-            failure.lines.joined(separator: "\n") + "\nnothing imported: \(grouped(count)) "
-                + "problem\(count == 1 ? "" : "s") on \(grouped(rowsHit)) "
+            failure.lines.joined(separator: "\n") + "\nnothing imported: \(TextFiles.grouped(count)) "
+                + "problem\(count == 1 ? "" : "s") on \(TextFiles.grouped(rowsHit)) "
                 + "line\(rowsHit == 1 ? "" : "s") of \(failure.file); fix them and run the "
                 + "import again")
     }
 
-    /// 100000 → "100,000".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
 
     /// Progress on standard error, only when it is a terminal: one line, rewritten.
     final class Progress {
@@ -157,7 +126,7 @@ struct PresentationsImport: ConsoleCommand {
             shown = true
             let percent = total == 0 ? 100 : done * 100 / total
             Output.err(
-                "\r\u{1B}[Kpresentations import: \(step) \(grouped(done)) of \(grouped(total)) "
+                "\r\u{1B}[Kpresentations import: \(step) \(TextFiles.grouped(done)) of \(TextFiles.grouped(total)) "
                     + "rows (\(percent)%)…")
         }
 

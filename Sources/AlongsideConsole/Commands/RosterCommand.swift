@@ -37,11 +37,11 @@ struct RosterImport: ConsoleCommand {
     var shifts: String?
 
     func execute(_ session: Session) throws -> String {
-        let mentorsText = try RosterIO.readText(mentors, what: "MENTORS.csv")
-        let shiftsText = try shifts.map { try RosterIO.readText($0, what: "SHIFTS.csv") }
+        let mentorsText = try TextFiles.read(mentors, field: "MENTORS.csv")
+        let shiftsText = try shifts.map { try TextFiles.read($0, field: "SHIFTS.csv") }
         let progress = RosterIO.progress
         var checked: ((Int) -> Void)? = nil
-        if let progress { checked = { progress("checked \(RosterIO.grouped($0)) rows") } }
+        if let progress { checked = { progress("checked \(TextFiles.grouped($0)) rows") } }
         let draft = RosterFiles.read(
             mentors: (mentors, mentorsText), shifts: shifts.map { ($0, shiftsText ?? "") },
             tags: session.tags, localities: session.localities, calendar: session.calendar,
@@ -62,7 +62,7 @@ struct RosterImport: ConsoleCommand {
             func tick() {
                 count += 1
                 if count % RosterFiles.progressInterval == 0 {
-                    progress?("stored \(RosterIO.grouped(count)) records")
+                    progress?("stored \(TextFiles.grouped(count)) records")
                 }
             }
             for m in plan.newMentors {
@@ -82,19 +82,19 @@ struct RosterImport: ConsoleCommand {
         session.warnings += plan.warnings
         let mentorCount =
             plan.newMentors.count + plan.updatedMentors.count + plan.unchangedMentors.count
-        var parts = ["\(RosterIO.grouped(plan.newMentors.count)) new"]
+        var parts = ["\(TextFiles.grouped(plan.newMentors.count)) new"]
         if !plan.updatedMentors.isEmpty || !plan.unchangedMentors.isEmpty {
-            parts.append("\(RosterIO.grouped(plan.updatedMentors.count)) updated")
+            parts.append("\(TextFiles.grouped(plan.updatedMentors.count)) updated")
         }
         if !plan.unchangedMentors.isEmpty {
-            parts.append("\(RosterIO.grouped(plan.unchangedMentors.count)) unchanged")
+            parts.append("\(TextFiles.grouped(plan.unchangedMentors.count)) unchanged")
         }
         var out = "Imported \(RosterIO.count(mentorCount, "mentor"))"
         out += " (\(parts.joined(separator: ", ")))"
         if shifts != nil {
             out += " and \(RosterIO.count(plan.shifts.count, "shift"))"
             if plan.shiftsAlreadyStored > 0 {
-                out += " (\(RosterIO.grouped(plan.shiftsAlreadyStored)) already on the roster)"
+                out += " (\(TextFiles.grouped(plan.shiftsAlreadyStored)) already on the roster)"
             }
         }
         return out + "."
@@ -129,8 +129,8 @@ struct RosterExport: ConsoleCommand {
             try RosterIO.makeFolder(folder)
             let mentorsPath = (folder as NSString).appendingPathComponent("mentors.csv")
             let shiftsPath = (folder as NSString).appendingPathComponent("shifts.csv")
-            try RosterIO.writePrivate(RosterFiles.mentorsCSV(mentors), to: mentorsPath)
-            try RosterIO.writePrivate(RosterFiles.shiftsCSV(shifts, calendar: cal), to: shiftsPath)
+            try TextFiles.writePrivate(RosterFiles.mentorsCSV(mentors), to: mentorsPath, field: "DIR")
+            try TextFiles.writePrivate(RosterFiles.shiftsCSV(shifts, calendar: cal), to: shiftsPath, field: "DIR")
             try tx.logEvent(
                 action: "export", entity: nil,
                 detail: "roster: \(mentors.count) mentors, \(shifts.count) shifts to \(folder)")
@@ -192,30 +192,6 @@ public enum RosterWarnings {
 
 /// Files, progress and wording shared by the roster commands.
 enum RosterIO {
-    /// Reads a UTF-8 text file (with or without BOM), refusing other encodings with advice.
-    static func readText(_ path: String, what: String) throws -> String {
-        let full = (path as NSString).expandingTildeInPath
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
-            throw CommandError.field(what, "no file '\(path)'; check the name and folder")
-        }
-        if isDir.boolValue {
-            throw CommandError.field(what, "'\(path)' is a folder; give the CSV file in it")
-        }
-        guard let data = FileManager.default.contents(atPath: full) else {
-            throw CommandError.field(what, "cannot read '\(path)'")
-        }
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            throw CommandError.field(
-                what, "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandError.field(
-                what, "'\(path)' is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
-        }
-        return text
-    }
-
     /// The rejection of a whole import: every problem on its own line.
     static func rejection(_ errors: [RosterFileError]) -> CommandError {
         let limit = 500
@@ -223,7 +199,7 @@ enum RosterIO {
         if errors.count > limit { lines.append("… and \(errors.count - limit) more problems") }
         let noun = errors.count == 1 ? "problem" : "problems"
         return CommandError(
-            "nothing imported: \(grouped(errors.count)) \(noun) to fix in the files, then run "
+            "nothing imported: \(TextFiles.grouped(errors.count)) \(noun) to fix in the files, then run "
                 + "the import again\n" + lines.joined(separator: "\n"))
     }
 
@@ -252,47 +228,9 @@ enum RosterIO {
         }
     }
 
-    /// Writes `text` to `path` with mode 0600, through a temporary file and a rename so a
-    /// reader never sees half a file.
-    static func writePrivate(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw CommandError.field(
-                "DIR", "cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        var ok = fchmod(fd, 0o600) == 0
-        let bytes = Array(text.utf8)
-        var done = 0
-        while ok && done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes {
-                Foundation.write(fd, $0.baseAddress, $0.count)
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { ok = false } else { done += n }
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CommandError.field("DIR", "could not write '\(path)': \(reason)")
-        }
-    }
-
-    /// `3,120`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
 
     /// `1 mentor`, `3,120 shifts`.
     static func count(_ n: Int, _ noun: String) -> String {
-        "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")"
+        "\(TextFiles.grouped(n)) \(noun)\(n == 1 ? "" : "s")"
     }
 }

@@ -56,7 +56,7 @@ struct SummaryWeek: ConsoleCommand {
             try tx.logEvent(
                 action: "export", entity: nil, detail: "summary week \(w) as \(format.rawValue)")
             // Inside the transaction: if the file cannot be written, the log keeps no export.
-            try FileOutput.write(text, to: out)
+            try TextFiles.writePrivate(text, to: out, field: "--out")
             return "Wrote the \(w) summary (\(format.rawValue)) to \(out)."
         }
     }
@@ -110,7 +110,7 @@ struct SummaryTrend: ConsoleCommand {
             try tx.logEvent(
                 action: "export", entity: nil,
                 detail: "summary trend of \(weeks) weeks to \(last) as \(format.rawValue)")
-            try FileOutput.write(text, to: out)
+            try TextFiles.writePrivate(text, to: out, field: "--out")
             return "Wrote the trend of \(weeks) weeks to \(last) (\(format.rawValue)) to \(out)."
         }
     }
@@ -174,43 +174,5 @@ enum SummaryData {
             shiftSeconds: try tx.shiftSeconds(startingIn: week), calendar: cal,
             targetMinutes: target)
         return earlier + [current]
-    }
-}
-
-/// Writes report files with mode 0600.
-enum FileOutput {
-    /// Writes `text` to `path` (mode 0600) through a temporary file beside it and a rename,
-    /// so a reader (or a scheduled copy) never sees half a report.
-    static func write(_ text: String, to path: String) throws {
-        let full = (path as NSString).expandingTildeInPath
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
-            throw CommandError.field("--out", "'\(path)' is a folder; give a file name")
-        }
-        let temporary = full + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw CommandError.field(
-                "--out", "cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        var problem: String?
-        func failed() { if problem == nil { problem = String(cString: strerror(errno)) } }
-        if fchmod(fd, 0o600) != 0 { failed() }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while problem == nil && written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes {
-                Foundation.write(fd, $0.baseAddress, $0.count)
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { failed() } else { written += n }
-        }
-        if problem == nil && fsync(fd) != 0 { failed() }
-        close(fd)
-        if problem == nil && rename(temporary, full) != 0 { failed() }
-        if let problem {
-            unlink(temporary)
-            throw CommandError.field("--out", "could not write '\(path)': \(problem)")
-        }
     }
 }

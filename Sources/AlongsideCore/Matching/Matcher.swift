@@ -108,13 +108,25 @@ public struct Matcher: Sendable {
         firstFailedRule(state, Prepared(request, at: time, calendar: calendar))
     }
 
-    func firstFailedRule(_ state: MentorState, _ q: Prepared) -> HardRule? {
+    /// The first of the rules about the mentor alone (1–4: active, DBS, on shift and not on
+    /// leave, below capacity) that fails at `time`, or nil when they could take someone.
+    public func mentorSideRule(_ state: MentorState, at time: Date) -> HardRule? {
+        mentorSideRule(state, at: time, today: calendar.localDate(time))
+    }
+
+    func mentorSideRule(_ state: MentorState, at time: Date, today: LocalDate) -> HardRule? {
         let m = state.mentor
         if m.status != .active { return .inactive }
-        if m.dbsOverdue(on: q.today) { return .dbsOverdue }
-        if !state.shifts.contains(where: { $0.contains(q.time) }) { return .offShift }
-        if state.leave.contains(where: { $0.contains(q.time) }) { return .onLeave }
+        if m.dbsOverdue(on: today) { return .dbsOverdue }
+        if !state.shifts.contains(where: { $0.contains(time) }) { return .offShift }
+        if state.leave.contains(where: { $0.contains(time) }) { return .onLeave }
         if state.caseload >= m.capacity { return .atCapacity }
+        return nil
+    }
+
+    func firstFailedRule(_ state: MentorState, _ q: Prepared) -> HardRule? {
+        let m = state.mentor
+        if let rule = mentorSideRule(state, at: q.time, today: q.today) { return rule }
         if let wanted = q.mentorGender {
             guard let g = m.gender, g.lowercased() == wanted else { return .gender }
         }

@@ -240,9 +240,3 @@ public struct WeeklySummary: Sendable, Equatable {
         self.mentors = Identifiers.sortedNaturally(Array(rows.values), id: \.mentorID)
     }
 }
-
-extension WeeklySummary {
-    /// Whether `a` sorts before `b` with runs of digits compared as numbers (`M2` before `M10`),
-    /// ignoring case; ties are broken by the plain text.
-    static func naturalOrder(_ a: String, _ b: String) -> Bool { NaturalKey(a) < NaturalKey(b) }
-}

@@ -197,3 +197,20 @@ extension Dictionary where Key == String, Value == Any {
     func isNull(_ key: String) -> Bool { self[key] is NSNull }
     func bool(_ key: String) -> Bool? { self[key] as? Bool }
 }
+
+/// The `sqlite3` shell, for looking at (or tampering with) a database behind the console's
+/// back.
+enum SQLiteShell {
+    /// The output of `sqlite3 DB SQL`, trimmed.
+    static func query(_ db: String, _ sql: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [db, sql]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

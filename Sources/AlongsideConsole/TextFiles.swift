@@ -1,0 +1,76 @@
+import Foundation
+
+/// Reading the files people give the console, and writing the private files it makes
+/// (reports, exports): one place for the checks and the 0600, write-then-rename rule.
+enum TextFiles {
+    /// Reads a UTF-8 text file (with or without BOM), refusing folders and other encodings
+    /// with advice; errors name `field` (the option or argument that gave the path).
+    static func read(_ path: String, field: String) throws -> String {
+        let full = (path as NSString).expandingTildeInPath
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
+            throw CommandError.field(field, "no file '\(path)'; check the name and folder")
+        }
+        if isDir.boolValue {
+            throw CommandError.field(field, "'\(path)' is a folder; give the file in it")
+        }
+        guard let data = FileManager.default.contents(atPath: full) else {
+            throw CommandError.field(field, "cannot read '\(path)'")
+        }
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw CommandError.field(
+                field, "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandError.field(
+                field, "'\(path)' is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
+        }
+        return text
+    }
+
+    /// Writes `text` to `path` with mode 0600 through a temporary file beside it, fsync and
+    /// a rename, so a reader (or a scheduled copy) never sees half a file.
+    static func writePrivate(_ text: String, to path: String, field: String) throws {
+        let full = (path as NSString).expandingTildeInPath
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
+            throw CommandError.field(field, "'\(path)' is a folder; give a file name")
+        }
+        let temporary = full + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw CommandError.field(
+                field, "cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        var problem: String?
+        func failed() { if problem == nil { problem = String(cString: strerror(errno)) } }
+        if fchmod(fd, 0o600) != 0 { failed() }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while problem == nil && written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress, $0.count)
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { failed() } else { written += n }
+        }
+        if problem == nil && fsync(fd) != 0 { failed() }
+        close(fd)
+        if problem == nil && rename(temporary, full) != 0 { failed() }
+        if let problem {
+            unlink(temporary)
+            throw CommandError.field(field, "could not write '\(path)': \(problem)")
+        }
+    }
+
+    /// 100000 → "100,000".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}
