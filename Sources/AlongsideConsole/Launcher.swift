@@ -144,11 +144,37 @@ public enum Launcher {
         return session
     }
 
+    /// The clock the executable runs on: the system clock, except that a debug (test) build
+    /// honours `ALONGSIDE_TEST_NOW` (an ISO 8601 time with offset, e.g.
+    /// `2026-11-16T09:14:05Z`) so end-to-end tests never read the wall clock. A release
+    /// build ignores the variable.
+    public static func clock(environment env: [String: String]) -> @Sendable () -> Date {
+        #if DEBUG
+            if let text = env["ALONGSIDE_TEST_NOW"], !text.isEmpty,
+                let fixed = try? SiteCalendar.london.parseTime(text, now: Date())
+            {
+                return { fixed }
+            }
+        #endif
+        return { Date() }
+    }
+
+    /// Whether wrong-PIN delays and similar waits really sleep: always in a release build;
+    /// a debug (test) build skips them when `ALONGSIDE_TEST_NO_SLEEP` is set.
+    static func sleepsForReal(environment env: [String: String]) -> Bool {
+        #if DEBUG
+            return (env["ALONGSIDE_TEST_NO_SLEEP"] ?? "").isEmpty
+        #else
+            return true
+        #endif
+    }
+
     /// Runs alongside with these arguments and returns the exit status.
     public static func main(
         arguments: [String], environment env: [String: String] = ProcessInfo.processInfo.environment,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: (@Sendable () -> Date)? = nil
     ) -> Int32 {
+        let clock = clock ?? Self.clock(environment: env)
         let options: Options
         do { options = try parse(arguments) } catch {
             Output.err("error: \(Console.describe(error))\n\(usage)\n")

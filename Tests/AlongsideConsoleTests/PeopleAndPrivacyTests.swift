@@ -206,7 +206,7 @@ struct SiteConfigurationTests {
         let r = try s.run(["--config", conf.path, "-c", "queue"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("line 1"))
-        #expect(r.stderr.contains("did you mean 'weight.experience'"))
+        #expect(r.stderr.contains("did you mean 'weight_experience'"))
         try "weight.experience = 0.9\n".write(to: conf, atomically: true, encoding: .utf8)
         let r2 = try s.run(["--config", conf.path, "-c", "queue"])
         #expect(r2.status == 1)

@@ -62,8 +62,12 @@ final class Sandbox {
     let db: String
     /// The `--user` given by `run` unless told otherwise (the database's first user is admin).
     let user: String
+    /// The time the binary takes for now (`ALONGSIDE_TEST_NOW`, honoured by debug builds
+    /// only), or nil for the real clock. Tests that pin it never depend on the wall clock.
+    var now: Date?
 
-    init(user: String = "desk-admin") throws {
+    init(user: String = "desk-admin", now: Date? = nil) throws {
+        self.now = now
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("alongside-e2e-\(UUID().uuidString)")
         home = root.appendingPathComponent("home")
@@ -99,6 +103,8 @@ final class Sandbox {
         env["HOME"] = home.path
         env["NO_COLOR"] = "1"
         env["ALONGSIDE_HISTORY"] = home.appendingPathComponent("history").path
+        env["ALONGSIDE_TEST_NO_SLEEP"] = "1"
+        if let now { env["ALONGSIDE_TEST_NOW"] = Times.iso(now) }
         for (key, value) in extra { env[key] = value }
 
         var args: [String] = []
