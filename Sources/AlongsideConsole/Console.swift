@@ -118,7 +118,7 @@ public final class Console {
             return Help.overview()
         }
         let session = try session()
-        try Permissions.check(type(of: command).requiredRole, session: session)
+        try Identity.permit(command, path: CommandTree.path(of: type(of: command)), session: session)
         return try command.execute(session)
     }
 
@@ -161,52 +161,3 @@ public final class Console {
     }
 }
 
-/// Who may do what (spec §8).
-enum Permissions {
-    static func check(_ needed: Role, session: Session) throws {
-        guard let member = try session.read({ try $0.staffMember(session.user) }) else {
-            throw CommandError(
-                "'\(session.user)' is not on the staff list, so can do nothing here; ask an admin to run 'staff add \(session.user) liaison'"
-            )
-        }
-        try authenticate(member, session: session)
-        guard member.role.allows(needed) else {
-            throw CommandError(
-                "this needs the \(needed.rawValue) role and '\(session.user)' is \(member.role.rawValue); ask an admin"
-            )
-        }
-    }
-}
-
-extension Permissions {
-    /// Asks for the member's PIN once per session, if they have one: at a terminal without
-    /// echo, in scripts from `$ALONGSIDE_PIN`. Wrong PINs are answered slowly.
-    static func authenticate(_ member: StaffMember, session: Session) throws {
-        guard let stored = member.pinHash, !session.authenticated else { return }
-        let attempts = session.interactive ? 3 : 1
-        for attempt in 1...attempts {
-            let pin: String?
-            if session.interactive {
-                pin = SecretPrompt.read(prompt: "PIN for \(member.name): ")
-            } else {
-                pin = session.environment["ALONGSIDE_PIN"]
-            }
-            guard let pin, !pin.isEmpty else {
-                throw CommandError(
-                    session.interactive
-                        ? "a PIN is needed for \(member.name)"
-                        : "\(member.name) has a PIN: set ALONGSIDE_PIN for scripts")
-            }
-            if PinHash.verify(pin, against: stored) {
-                session.authenticated = true
-                return
-            }
-            // Slow down guessing: 1 s, 2 s, 4 s.
-            if Launcher.sleepsForReal(environment: session.environment) {
-                usleep(UInt32(1_000_000 << (attempt - 1)))
-            }
-            if attempt < attempts { Output.err("That PIN is not right; try again.\n") }
-        }
-        throw CommandError("wrong PIN for \(member.name)")
-    }
-}

@@ -79,10 +79,22 @@ public enum Launcher {
     /// The acting user: --user, else the effective operating-system user.
     static func userName(_ option: String?) -> String {
         if let option, !option.isEmpty { return option }
-        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "user\(geteuid())"
+        return Identity.osUser
     }
 
+    /// Checks a `--user` name: it is stored text (the staff list, the audit), so no control
+    /// characters, no spaces, at most 64 characters.
+    static func checkUserName(_ name: String) throws {
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw CommandError("--user: contains control characters")
+        }
+        if name.count > 64 || name.contains(where: \.isWhitespace) {
+            throw CommandError("--user: give a user name without spaces, at most 64 characters")
+        }
+        if let first = name.first, "=+-@".contains(first) {
+            throw CommandError("--user: a name may not start with =, +, - or @")
+        }
+    }
 
     /// Opens the session: configuration, catalogues, the store, and the first admin.
     static func openSession(
@@ -122,24 +134,50 @@ public enum Launcher {
                 throw CommandError("\(f):\(e.line): \(e.message)")
             }
         }
+        let user = userName(options.user)
+        let interactive =
+            isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
+        let isNew = !FileManager.default.fileExists(atPath: dbPath)
+        // A new database is never made silently (spec §4): at a terminal, a path that was
+        // named (--db, $ALONGSIDE_DB) is confirmed first; scripts get a note.
+        if isNew && interactive && (options.db != nil || env["ALONGSIDE_DB"] != nil) {
+            Output.out("There is no database at \(dbPath). Create a new one there? [y/N] ")
+            let answer = (Swift.readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else {
+                throw CommandError("no database was created; check the path given with --db")
+            }
+        }
+        // Its first admin needs a PIN when acting under another name than the
+        // operating-system user's, or when the site requires PINs (spec §8).
+        var firstPin: String? = nil
+        if isNew && (!Identity.isOSUser(user) || config.requirePin) {
+            firstPin = try Self.firstAdminPin(user: user, interactive: interactive, env: env)
+        }
         let store: SQLiteStore
         do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
             throw CommandError("\(dbPath): \(e.description)")
         } catch {
             throw CommandError("cannot open the database '\(dbPath)': \(error)")
         }
-        let user = userName(options.user)
         let session = Session(
             store: store, config: config, calendar: calendar, tags: tags, localities: localities,
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
             databasePath: dbPath)
         session.environment = env
-        session.interactive = isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
+        session.interactive = interactive
         // A new database makes its creator admin.
         if try store.read({ try $0.staff().isEmpty }) {
+            let hash = firstPin.map(PinHash.make)
             try session.write("init") { tx in
-                if try tx.staff().isEmpty { try tx.upsertStaff(StaffMember(name: user, role: .admin)) }
+                if try tx.staff().isEmpty {
+                    try tx.upsertStaff(StaffMember(name: user, role: .admin, pinHash: hash))
+                }
             }
+            // The creator has just chosen the PIN: no need to ask it again now.
+            if hash != nil { session.authenticated = true }
+        }
+        if isNew && !interactive {
+            Output.err("note: created a new database at \(dbPath)\n")
         }
         return session
     }
@@ -169,6 +207,31 @@ public enum Launcher {
         #endif
     }
 
+    /// The first admin's PIN for a new database: asked twice at a terminal, else
+    /// `$ALONGSIDE_NEW_PIN`.
+    static func firstAdminPin(user: String, interactive: Bool, env: [String: String]) throws -> String {
+        let pin: String?
+        if interactive {
+            Output.out("A new database: \(user) will be its first admin and needs a PIN.\n")
+            let first = SecretPrompt.read(prompt: "New PIN for \(user): ")
+            guard first == SecretPrompt.read(prompt: "Again: ") else {
+                throw CommandError("the two PINs differ; no database was created")
+            }
+            pin = first
+        } else {
+            pin = env["ALONGSIDE_NEW_PIN"]
+        }
+        guard let pin, !pin.isEmpty else {
+            throw CommandError(
+                "a new database made by '\(user)', who is not the operating-system user (or with require_pin), needs its first admin's PIN: set ALONGSIDE_NEW_PIN; nothing was created"
+            )
+        }
+        if let problem = PinPolicy.problem(with: pin) {
+            throw CommandError("\(problem); no database was created")
+        }
+        return pin
+    }
+
     /// Runs alongside with these arguments and returns the exit status.
     public static func main(
         arguments: [String], environment env: [String: String] = ProcessInfo.processInfo.environment,
@@ -176,7 +239,10 @@ public enum Launcher {
     ) -> Int32 {
         let clock = clock ?? Self.clock(environment: env)
         let options: Options
-        do { options = try parse(arguments) } catch {
+        do {
+            options = try parse(arguments)
+            if let user = options.user { try checkUserName(user) }
+        } catch {
             Output.err("error: \(Console.describe(error))\n\(usage)\n")
             return 2
         }
@@ -233,7 +299,10 @@ public enum Launcher {
     static func script(_ console: Console, reader: LineReader, bail: Bool) -> Int32 {
         var failed = false
         var number = 0
-        while case .line(let line) = reader.readLine(prompt: "") {
+        while true {
+            let result = reader.readLine(prompt: "")
+            if result == .endOfInput { break }
+            guard case .line(let line) = result else { continue }
             number += 1
             console.linePrefix = "line \(number): "
             if !console.run(line: line) {
@@ -243,6 +312,18 @@ public enum Launcher {
             if console.wantsToQuit { break }
         }
         return failed ? 1 : 0
+    }
+
+    /// Seconds without input before the REPL asks for the PIN again: `idle_lock_minutes`; a
+    /// debug (test) build honours `ALONGSIDE_TEST_IDLE_SECONDS` so a test need not wait a
+    /// minute.
+    static func idleSeconds(_ session: Session, env: [String: String]) -> Double {
+        #if DEBUG
+            if let text = env["ALONGSIDE_TEST_IDLE_SECONDS"], let seconds = Double(text), seconds > 0 {
+                return seconds
+            }
+        #endif
+        return Double(session.config.idleLockMinutes) * 60
     }
 
     static func repl(_ console: Console, env: [String: String]) -> Int32 {
@@ -269,10 +350,26 @@ public enum Launcher {
         Output.out("Alongside — type 'help' for the commands, Ctrl-D or 'quit' to leave.\n")
         if let session {
             Output.out("Database \(session.databasePath), acting as \(session.user).\n")
+            // The PIN is asked here, before the first prompt, never at it (spec §8).
+            guard Identity.unlockAtTerminal(session) else { return 1 }
             for w in RosterWarnings.dbsWarnings(session: session) { Output.out("warning: \(w)\n") }
+            if session.authenticated,
+                let member = try? session.read({ try $0.staffMember(session.user) }),
+                Identity.pinNeeded(member, session: session)
+            {
+                reader.idleTimeout = idleSeconds(session, env: env)
+            }
         }
         while true {
             switch reader.readLine(prompt: "alongside> ") {
+            case .idle:
+                guard let session else { continue }
+                Output.out("\u{1B}[H\u{1B}[2J")  // Clear the screen: the PC may be shared.
+                let idle = Int(idleSeconds(session, env: env))
+                let span = idle % 60 == 0 ? "\(idle / 60) minutes" : "\(idle) seconds"
+                let reason =
+                    "Locked after \(span) without input. The PIN for \(session.user) is needed to go on."
+                guard Identity.unlockAtTerminal(session, reason: reason) else { return 1 }
             case .line(let line):
                 console.run(line: line)
                 if console.wantsToQuit { return 0 }

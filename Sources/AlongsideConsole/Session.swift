@@ -46,6 +46,9 @@ public final class Session {
     public var wantsToQuit = false
     /// Whether the acting user's PIN has been checked in this session.
     var authenticated = false
+    /// Why proving the acting user failed in a script, so later lines fail the same way
+    /// without counting the same wrong PIN again.
+    var identityFailure: (any Error)?
     /// Whether a person is at a terminal (PINs are asked there, else read from the
     /// environment).
     public var interactive = false

@@ -118,6 +118,21 @@ enum Migrations {
                     DROP INDEX presentation_by_arrival;
                     """)
         }
+        // v4-identity (issue 12): wrong PINs in a row and locks, per staff name, so a lock
+        // holds whichever console the attempts came from; and whether the PIN is a first
+        // one set by an admin. Not part of the audited staff record (the attempts are
+        // audited as `denied` entries).
+        m.registerMigration("v4-identity") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pin_state (
+                        name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+                        failures INTEGER NOT NULL DEFAULT 0,
+                        locked_until INTEGER,
+                        first_pin INTEGER NOT NULL DEFAULT 0
+                    );
+                    """)
+        }
         return m
     }
 }

@@ -22,6 +22,15 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         if !fm.fileExists(atPath: path) {
             let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
             if fd >= 0 { close(fd) }
+        } else {
+            // An administrator may share the file with a group (0660, say): that mode is
+            // kept. A file every user of the machine may read is refused.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o006 != 0 {
+                let mode = String(info.st_mode & 0o777, radix: 8)
+                throw StoreError.incompatible(
+                    "the database can be read or written by every user of this machine (mode \(mode)); make it private with 'chmod o-rwx \(path)' (and its -wal and -shm files)")
+            }
         }
         var config = Configuration()
         config.busyMode = .timeout(60)
@@ -33,9 +42,6 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         queue = try DatabaseQueue(path: path, configuration: config)
         try Self.checkApplication(queue)
         try Migrations.migrator.migrate(queue)
-        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
-            chmod(path + suffix, 0o600)
-        }
     }
 
     private static func checkApplication(_ queue: DatabaseQueue) throws {

@@ -408,11 +408,37 @@ struct SQLiteTransaction: StoreWriting {
             before: view(before), after: view(member))
     }
 
+    func auditCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM audit") ?? 0
+    }
+
+    func pinAttempts(_ name: String) throws -> PinAttempts {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT failures, locked_until, first_pin FROM pin_state WHERE name = ?",
+                arguments: [name])
+        else { return PinAttempts() }
+        return PinAttempts(
+            failures: row[0], lockedUntil: (row[1] as Int64?).map { Date(storedSeconds: $0) },
+            firstPin: row[2])
+    }
+
+    func setPinAttempts(_ name: String, _ state: PinAttempts) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO pin_state(name, failures, locked_until, first_pin) VALUES (?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET failures = excluded.failures,
+                    locked_until = excluded.locked_until, first_pin = excluded.first_pin
+                """,
+            arguments: [name, state.failures, state.lockedUntil?.storedSeconds, state.firstPin])
+    }
+
     func removeStaff(_ name: String) throws {
         guard let before = try staffMember(name) else {
             throw StoreError.notFound("no staff member '\(name)'")
         }
         try db.execute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
+        try db.execute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [name])
         try audit(
             "delete", entity: "staff:\(name)",
             before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),

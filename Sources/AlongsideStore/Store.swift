@@ -107,6 +107,10 @@ public protocol StoreReading {
     func staffMember(_ name: String) throws -> StaffMember?
     /// Every staff member, by name.
     func staff() throws -> [StaffMember]
+    /// The PIN entry record of a staff name (a fresh one if none is kept).
+    func pinAttempts(_ name: String) throws -> PinAttempts
+    /// How many entries the audit log holds (cheap: no entry is read).
+    func auditCount() throws -> Int
     /// Audit entries, oldest first.
     func auditEntries(since: Date?, entity: String?) throws -> [AuditEntry]
     /// The next free `M` + number id.
@@ -146,6 +150,9 @@ public protocol StoreWriting: StoreReading {
     func upsertStaff(_ member: StaffMember) throws
     /// Removes a staff member.
     func removeStaff(_ name: String) throws
+    /// Keeps the PIN entry record of a staff name. Not an audited record: callers log the
+    /// attempt itself (`denied`).
+    func setPinAttempts(_ name: String, _ state: PinAttempts) throws
     /// Removes personal identifiers (NHS number, ref, age band, gender, decline reasons) from
     /// presentations closed before `cutoff`, keeping what the summaries need; returns how
     /// many presentations were changed. One audit entry records the count.

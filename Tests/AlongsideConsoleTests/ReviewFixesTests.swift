@@ -91,7 +91,7 @@ struct ReviewFixesTests {
 
     @Test func theRosterListingIsForCoordinators() throws {
         let s = try Sandbox()
-        _ = try s.commands(["staff add jo liaison"])
+        try s.addStaff("jo", role: "liaison")
         let r = try s.commands(["mentors"], asUser: .some("jo"))
         #expect(r.status == 1)
         #expect(r.stderr.contains("coordinator"))

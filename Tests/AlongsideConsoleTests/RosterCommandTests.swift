@@ -22,6 +22,8 @@ private final class Desk {
         session = Session(
             store: store, config: SiteConfig(), calendar: .london, tags: .standard,
             localities: .standard, clock: { now }, user: user)
+        // In process, the harness stands for a user whose identity has been proved.
+        session.authenticated = true
         try store.write(ActingContext(actor: "test", command: "init", at: now)) {
             try $0.upsertStaff(StaffMember(name: user, role: role))
         }

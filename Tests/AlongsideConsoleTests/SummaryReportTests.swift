@@ -87,6 +87,8 @@ private final class SummaryFixture {
         let session = Session(
             store: store, config: SiteConfig(), calendar: .london, tags: .standard,
             localities: .standard, clock: { fixedNow }, user: "manager")
+        // In process, the harness stands for a user whose identity has been proved.
+        session.authenticated = true
         self.session = session
         let printed = self.printed
         console = Console(
@@ -551,6 +553,7 @@ struct SummaryReportTests {
 
     @Test func scheduledUseThroughTheBinary() throws {
         let sandbox = try Sandbox()
+        try sandbox.ensureDatabase()
         let report = sandbox.root.appendingPathComponent("week.html").path
         let ok = try sandbox.run(["-c", "summary week --format html --out \(report)"])
         #expect(ok.status == 0, "\(ok)")

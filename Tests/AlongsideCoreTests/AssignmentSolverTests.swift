@@ -4,20 +4,8 @@ import Testing
 
 // MARK: - Helpers
 
-/// SplitMix64: a small seeded generator, so every random instance can be reproduced.
-struct AssignmentTestRNG: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The core's seeded generator, so every random instance can be reproduced.
+typealias AssignmentTestRNG = SplitMix64
 
 /// The kinds of weights the random instances use.
 enum AssignmentWeightKind: String, CaseIterable, CustomTestStringConvertible, Sendable {

@@ -53,8 +53,8 @@ struct NHSNumberTests {
     }
 
     @Test(arguments: [
-        "943476591", "94347659190", "", "   ", "943476591X", "abcdefghij", "943.476.5919",
-        "９４３４７６５９１９", "943476591９",
+        "943476591", "94347659190", "", "   ", "943476591X", "abcdefghij", "943,476,5919",
+        "９４３４７６５９１", "943476591９1",
     ])
     func notTenDigits(text: String) {
         #expect(error(text) == .notTenDigits)
@@ -88,5 +88,57 @@ struct NHSRedactionTests {
         ] {
             #expect(NHSNumber.redact(in: text) == text)
         }
+    }
+}
+
+/// The one rule for NHS numbers in free text (spec §8), used by every caller.
+@Suite("NHS numbers found in free text")
+struct NHSNumberInTextTests {
+    // 943 476 5919 is the NHS's own example number; 401 023 2137 is another valid one.
+    @Test(arguments: [
+        "9434765919", "943 476 5919", "943-476-5919", "943.476.5919", "94 34 76 59 19",
+        "9 4 3 4 7 6 5 9 1 9", "943-476.5919", "943 476-59 19", "943  476  5919",
+        "\u{FF19}\u{FF14}\u{FF13}\u{FF14}\u{FF17}\u{FF16}\u{FF15}\u{FF19}\u{FF11}\u{FF19}",
+        "call re 943 476 5919 tonight", "id:9434765919;", "12 943 476 5919",
+    ])
+    func isFoundInAnyGrouping(_ text: String) {
+        #expect(NHSNumber.appears(in: text), "\(text)")
+        #expect(!NHSNumber.redact(in: text).contains("5919"))
+        #expect(!NHSNumber.redact(in: text).contains("\u{FF19}\u{FF11}\u{FF19}"))
+    }
+
+    @Test(arguments: [
+        "94347659190", "19434765919", "9434765918", "943 476 591", "0000000000",
+        "P12 at 09:14", "2026-10-24 22:00", "shift 2026-10-24 22:00 – 2026-10-25 06:00",
+        "phone 01253 300000", "",
+    ])
+    func isNotFoundWhereThereIsNone(_ text: String) {
+        #expect(!NHSNumber.appears(in: text), "\(text)")
+        #expect(NHSNumber.redact(in: text) == text)
+    }
+
+    @Test func redactionKeepsTheTextAround() {
+        #expect(
+            NHSNumber.redact(in: "seen 943.476.5919 and 4010232137 today")
+                == "seen [NHS number] and [NHS number] today")
+    }
+
+    @Test func theValidatorReadsTheSameGroupings() throws {
+        #expect(try NHSNumber("943.476.5919").digits == "9434765919")
+        #expect(
+            try NHSNumber("\u{FF19}\u{FF14}\u{FF13}\u{FF14}\u{FF17}\u{FF16}\u{FF15}\u{FF19}\u{FF11}\u{FF19}")
+                .digits == "9434765919")
+    }
+
+    @Test func aSeededSampleOfEpochTimesIsNeverTakenForOneInJSONFields() {
+        // Epoch seconds are one group of ten digits: some pass the check digit, which is why
+        // the audit redacts text fields only. Here: the rule itself does see them.
+        var generator = SplitMix64(seed: 20261201)
+        var passing = 0
+        for _ in 0..<1000 {
+            let t = Int.random(in: 1_700_000_000...1_900_000_000, using: &generator)
+            if NHSNumber.appears(in: "\(t)") { passing += 1 }
+        }
+        #expect(passing > 40 && passing < 160, "about one in eleven pass: \(passing)")
     }
 }

@@ -38,14 +38,14 @@ struct AuditList: ConsoleCommand {
         case .json:
             return JSONValue.array(entries.map { e in
                 .object([
-                    ("seq", .int(Int(e.seq))), ("at", .string(cal.isoString(e.at))), ("actor", .string(e.actor)),
+                    ("seq", .int(Int(e.seq))), ("at", .string(cal.isoString(e.at))), ("user", .string(e.actor)),
                     ("command", .string(e.command)), ("action", .string(e.action)), ("entity", .string(e.entity)),
                     ("before", .string(e.before)), ("after", .string(e.after)), ("hash", .string(e.hash)),
                 ])
             }).text
         case .csv:
             return CSV.document(
-                header: ["seq", "at", "actor", "command", "action", "entity", "before", "after", "hash"],
+                header: ["seq", "at", "user", "command", "action", "entity", "before", "after", "hash"],
                 rows: entries.map { ["\($0.seq)", cal.isoString($0.at), $0.actor, $0.command, $0.action, $0.entity ?? "", $0.before ?? "", $0.after ?? "", $0.hash] })
         default:
             if entries.isEmpty { return "No audit entries match." }

@@ -17,11 +17,18 @@ struct StaffAdd: ConsoleCommand {
         abstract: "Add a member of staff, or change their role.",
         discussion: """
             Roles: liaison (the desk), coordinator (the desk plus the roster), admin \
-            (everything, plus staff, backup and audit). The last admin cannot be demoted.
+            (everything, plus staff, settings, backup and audit). The last admin cannot be \
+            demoted.
+
+            A new member is given a first PIN (6 or more digits): asked twice at a terminal, \
+            read from $ALONGSIDE_NEW_PIN in scripts. Acting as anyone other than the \
+            operating-system user needs that person's PIN, so a member without one can act \
+            only as the operating-system user of the same name. At their first use at a \
+            terminal the member is invited to choose their own PIN ('staff pin').
 
             Examples:
               staff add jo liaison
-              staff add sam coordinator
+              ALONGSIDE_NEW_PIN=…  alongside -c "staff add sam coordinator"
             """)
     static let requiredRole = Role.admin
 
@@ -36,6 +43,11 @@ struct StaffAdd: ConsoleCommand {
         guard let n = try Validate.text(name, option: "NAME", max: 64), !n.contains(" ") else {
             throw CommandError.field("NAME", "give a user name without spaces")
         }
+        let known = try session.read { tx in
+            try tx.staff().first { $0.name.lowercased() == n.lowercased() }
+        }
+        // A new member gets a first PIN; a role change keeps the PIN they have.
+        let firstPin = known == nil ? try PinEntry.newPin(for: n, session: session, optional: true) : nil
         return try session.write("staff add") { tx in
             // Names are matched without regard to case, so 'Jo' changes jo's role.
             let existing = try tx.staff().first { $0.name.lowercased() == n.lowercased() }
@@ -45,8 +57,16 @@ struct StaffAdd: ConsoleCommand {
             {
                 throw CommandError("\(n) is the last admin; make someone else admin first")
             }
-            try tx.upsertStaff(StaffMember(name: n, role: r, pinHash: existing?.pinHash))
-            return existing == nil ? "Added \(n) as \(r.rawValue)." : "\(n) is now \(r.rawValue)."
+            let hash = existing?.pinHash ?? firstPin.map(PinHash.make)
+            try tx.upsertStaff(StaffMember(name: n, role: r, pinHash: hash))
+            if existing == nil, firstPin != nil {
+                try tx.setPinAttempts(n, PinAttempts(firstPin: true))
+            }
+            if existing != nil { return "\(n) is now \(r.rawValue)." }
+            return "Added \(n) as \(r.rawValue)"
+                + (firstPin == nil
+                    ? ", without a PIN: only the operating-system user '\(n)' can act as \(n) until an admin runs 'staff pin \(n)'."
+                    : " with a first PIN; \(n) is invited to choose their own at first use.")
         }
     }
 }
@@ -96,53 +116,104 @@ struct StaffList: ConsoleCommand {
 struct StaffPin: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "pin",
-        abstract: "Set or clear your PIN (admins: another person's, to reset it).",
+        abstract: "Set your own PIN (admins: a new first PIN for someone who forgot theirs).",
         discussion: """
-            At a terminal the new PIN is asked twice without echo; in a script it is read from \
-            $ALONGSIDE_NEW_PIN. PINs are 4 to 12 digits and are stored only as salted slow \
-            hashes. With a PIN set, the console asks for it once per session (scripts read \
-            $ALONGSIDE_PIN).
+            PINs are 6 to 20 digits (not one digit repeated, not a run like 123456) and are \
+            stored only as salted PBKDF2-SHA256 hashes of 600,000 rounds. At a terminal the new \
+            PIN is asked twice without echo, after your current one if you have one; in a \
+            script the current PIN is read from $ALONGSIDE_PIN and the new one from \
+            $ALONGSIDE_NEW_PIN. Setting your own PIN is always possible, whatever the \
+            settings, so require_pin never locks anyone out. An admin giving someone a new \
+            first PIN also lifts a lock on their name.
 
             Examples:
               staff pin
-              staff pin --clear
-              staff pin jo --clear        (an admin resetting jo's PIN)
+              staff pin jo            (an admin: a new first PIN for jo)
             """)
     static let requiredRole = Role.liaison
 
     @Argument(help: "Whose PIN (default: yours; another's needs admin).") var name: String?
-    @Flag(help: "Remove the PIN.") var clear = false
+
+    /// One's own PIN is checked here (the current PIN first), so it may run before the
+    /// session's identity is proved.
+    var provesIdentityItself: Bool { name == nil }
 
     func execute(_ session: Session) throws -> String {
         let target = name ?? session.user
-        var newHash: String? = nil
-        if !clear {
-            let pin: String?
-            if session.interactive {
-                let first = SecretPrompt.read(prompt: "New PIN for \(target): ")
-                let again = SecretPrompt.read(prompt: "Again: ")
-                guard first == again else { throw CommandError("the two PINs differ; nothing changed") }
-                pin = first
-            } else {
-                pin = session.environment["ALONGSIDE_NEW_PIN"]
-            }
-            guard let pin, pin.count >= 4, pin.count <= 12, pin.allSatisfy({ $0 >= "0" && $0 <= "9" }) else {
-                throw CommandError(
-                    "a PIN is 4 to 12 digits" + (session.interactive ? "" : " (give it in ALONGSIDE_NEW_PIN)"))
-            }
-            newHash = PinHash.make(pin)
+        let forSelf = target.lowercased() == session.user.lowercased()
+        let (me, member) = try session.read { tx in
+            (try tx.staffMember(session.user), try tx.staffMember(target))
         }
-        return try session.write("staff pin") { tx in
-            guard let me = try tx.staffMember(session.user) else { throw CommandError("not on the staff list") }
-            if target != session.user && me.role != .admin {
-                throw CommandError("only an admin can change another person's PIN")
+        guard let me else { throw CommandError("not on the staff list") }
+        guard let member else {
+            throw CommandError(
+                "'\(target)' is not on the staff list"
+                    + Suggestion.didYouMean(target, in: try session.read { try $0.staff().map(\.name) }))
+        }
+        if !forSelf && me.role != .admin {
+            try Identity.deny(session, command: "staff pin", reason: "needs the admin role")
+            throw CommandError("only an admin can set another person's PIN")
+        }
+        if forSelf, member.pinHash != nil, !session.authenticated {
+            // The current PIN first: the same count and lock as any other entry.
+            let current =
+                session.interactive
+                ? SecretPrompt.read(prompt: "Current PIN for \(member.name): ")
+                : session.environment["ALONGSIDE_PIN"]
+            guard let current, !current.isEmpty else {
+                throw CommandError(
+                    "give your current PIN first" + (session.interactive ? "" : " (in ALONGSIDE_PIN)"))
             }
+            let attempts = try session.read { try $0.pinAttempts(member.name) }
+            if PinPolicy.isLocked(attempts, at: session.now) {
+                throw CommandError("\(member.name) is locked; try again later, or ask an admin")
+            }
+            try Identity.check(current, member: member, session: session, command: "staff pin")
+        }
+        guard let pin = try PinEntry.newPin(for: member.name, session: session, optional: false) else {
+            throw CommandError("give the new PIN")
+        }
+        let hash = PinHash.make(pin)
+        return try session.write("staff pin") { tx in
             guard var member = try tx.staffMember(target) else {
                 throw CommandError("'\(target)' is not on the staff list")
             }
-            member.pinHash = newHash
+            member.pinHash = hash
             try tx.upsertStaff(member)
-            return clear ? "PIN cleared for \(target)." : "PIN set for \(target)."
+            // An admin's reset is a first PIN, to be replaced by its holder; it lifts a lock.
+            try tx.setPinAttempts(member.name, PinAttempts(firstPin: !forSelf))
+            if forSelf { session.authenticated = true }
+            return forSelf
+                ? "PIN set for \(member.name)."
+                : "A first PIN is set for \(member.name); they are invited to choose their own at first use."
         }
+    }
+}
+
+/// Reading a new PIN: twice without echo at a terminal, from `$ALONGSIDE_NEW_PIN` in scripts,
+/// checked against the core's PIN rule. Never echoes it.
+enum PinEntry {
+    /// The new PIN, or nil when `optional` and none was given.
+    static func newPin(for name: String, session: Session, optional: Bool) throws -> String? {
+        let pin: String?
+        if session.interactive {
+            let first = SecretPrompt.read(
+                prompt: "New PIN for \(name)\(optional ? " (Enter for none)" : ""): ")
+            if optional, first?.isEmpty ?? true { return nil }
+            let again = SecretPrompt.read(prompt: "Again: ")
+            guard first == again else { throw CommandError("the two PINs differ; nothing changed") }
+            pin = first
+        } else {
+            pin = session.environment["ALONGSIDE_NEW_PIN"]
+            if optional, pin?.isEmpty ?? true { return nil }
+        }
+        guard let pin, !pin.isEmpty else {
+            throw CommandError(
+                "give the new PIN" + (session.interactive ? "" : " in ALONGSIDE_NEW_PIN"))
+        }
+        if let problem = PinPolicy.problem(with: pin) {
+            throw CommandError(problem + "; nothing changed")
+        }
+        return pin
     }
 }

@@ -8,6 +8,8 @@ protocol ConsoleCommand: ParsableCommand {
     static var requiredRole: Role { get }
     /// Runs the command and returns what to print. Throws to fail (nothing is written).
     func execute(_ session: Session) throws -> String
+    /// Whether the command checks the acting user's identity itself (see `Identity`).
+    var provesIdentityItself: Bool { get }
 }
 
 /// A command that needs no database (help, quit, bench).

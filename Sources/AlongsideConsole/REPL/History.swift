@@ -1,3 +1,4 @@
+import AlongsideCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -39,17 +40,16 @@ public struct HistoryPolicy: Sendable {
         return HistoryPolicy(path: joinPath(home, ".alongside_history"))
     }
 
-    /// False for lines that must never be stored (contain --nhs, or a 10-digit run that passes
-    /// the NHS Modulus-11 check, or are blank).
-    ///
-    /// A "10-digit run" is ten digits in a row, or ten digits written in groups separated by
-    /// single spaces or hyphens (as in `943 476 5919`); `--nhs` is matched in any letter case.
+    /// False for lines that must never be stored: blank ones, those with `--nhs` or `--ref`
+    /// (any case), those holding an NHS number (the core's one rule,
+    /// `NHSNumber.ranges(in:)`), and those that are only digits (a PIN typed at the prompt
+    /// by mistake, spec §4).
     public static func mayStore(_ line: String) -> Bool {
         if line.allSatisfy({ $0.isWhitespace }) { return false }
         let lower = line.lowercased()
         // NHS numbers and local refs are personal data (spec §8): such lines are never kept.
         if lower.contains("--nhs") || lower.contains("--ref") { return false }
-        return !containsNHSNumber(line)
+        return !NHSNumber.appears(in: line) && !isOnlyDigits(line)
     }
 
     /// Makes sure the history file exists and is readable and writable by its owner only
@@ -76,53 +76,9 @@ private func passwordHome() -> String? {
     return home.isEmpty ? nil : home
 }
 
-/// Whether `line` holds ten digits, in a row or in groups split by single spaces or hyphens,
-/// that form a valid NHS number. Longer runs are not NHS numbers as typed and are ignored.
-private func containsNHSNumber(_ line: String) -> Bool {
-    let bytes = Array(line.utf8)
-    let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-    var index = 0
-    while index < bytes.count {
-        guard isDigit(bytes[index]) else {
-            index += 1
-            continue
-        }
-        // One segment: digit groups joined by single separators; also note plain runs.
-        var joined: [UInt8] = []
-        var run: [UInt8] = []
-        while index < bytes.count {
-            let byte = bytes[index]
-            if isDigit(byte) {
-                joined.append(byte)
-                run.append(byte)
-                index += 1
-            } else if (byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-"))
-                && index + 1 < bytes.count && isDigit(bytes[index + 1])
-            {
-                if run.count == 10 && passesModulus11(run) { return true }
-                run = []
-                index += 1
-            } else {
-                break
-            }
-        }
-        if run.count == 10 && passesModulus11(run) { return true }
-        if joined.count == 10 && passesModulus11(joined) { return true }
-    }
-    return false
-}
-
-/// The NHS number check: weights 10 down to 2 on the first nine digits, check digit
-/// 11 − (sum mod 11), where 11 means 0 and 10 means the number is invalid.
-private func passesModulus11(_ digits: [UInt8]) -> Bool {
-    guard digits.count == 10 else { return false }
-    let values = digits.map { Int($0 - UInt8(ascii: "0")) }
-    var sum = 0
-    for position in 0..<9 {
-        sum += values[position] * (10 - position)
-    }
-    var check = 11 - sum % 11
-    if check == 11 { check = 0 }
-    if check == 10 { return false }
-    return check == values[9]
+/// Whether the line is only digits and spaces (with at least one digit): what a PIN typed at
+/// the wrong prompt looks like.
+private func isOnlyDigits(_ line: String) -> Bool {
+    let trimmed = line.filter { !$0.isWhitespace }
+    return !trimmed.isEmpty && trimmed.allSatisfy { NHSNumber.decimalValue($0) != nil }
 }

@@ -14,6 +14,8 @@ public enum LineReadResult: Equatable, Sendable {
     case interrupted
     /// No more input: Ctrl-D on an empty line, or the end of a pipe or file.
     case endOfInput
+    /// Nothing was typed for the reader's idle time: the half-typed line was abandoned.
+    case idle
 }
 
 /// A source of REPL input lines: readline on a terminal, plain lines on a pipe, an array in tests.

@@ -71,6 +71,13 @@ public final class ReadlineLineReader: LineReader {
     /// Always true.
     public var isInteractive: Bool { true }
 
+    /// Seconds without a key after which ``readLine(prompt:)`` abandons the line and returns
+    /// ``LineReadResult/idle`` (nil: wait for ever). The shared-PC lock of spec §8.
+    public var idleTimeout: Double? {
+        get { ReadlineGlue.idleTimeout }
+        set { ReadlineGlue.idleTimeout = newValue }
+    }
+
     /// Shows `prompt` and reads one edited line.
     ///
     /// Returns ``LineReadResult/interrupted`` when Ctrl-C abandons the line (a fresh line is
@@ -81,11 +88,18 @@ public final class ReadlineLineReader: LineReader {
         InterruptLatch.shared.reset()
         ReadlineGlue.lineAbandoned = false
         ReadlineGlue.abandonedFromSubcommand = false
+        ReadlineGlue.wentIdle = false
+        ReadlineGlue.lastKey = monotonicSeconds()
         var previous = sigaction()
         InterruptLatch.shared.install(saving: &previous)
         let raw = readline(prompt)
         InterruptLatch.shared.restore(previous)
 
+        if ReadlineGlue.wentIdle {
+            if ReadlineGlue.abandonedFromSubcommand && raw != nil { printNewline() }
+            free(raw)
+            return .idle
+        }
         if ReadlineGlue.lineAbandoned {
             // At the top level readline ended the line itself (accept-line prints the newline);
             // from inside a search or a sub-prompt it gave up on an error and printed none.
@@ -144,6 +158,12 @@ private enum ReadlineGlue {
     /// key (in an incremental search, say), so it was made to stop with `READERR`.
     nonisolated(unsafe) static var abandonedFromSubcommand = false
     nonisolated(unsafe) static var configured = false
+    /// Seconds without a key before the line is abandoned as idle (nil: never).
+    nonisolated(unsafe) static var idleTimeout: Double?
+    /// When the last key came (monotonic seconds).
+    nonisolated(unsafe) static var lastKey: Double = 0
+    /// Set when the idle time ran out while reading.
+    nonisolated(unsafe) static var wentIdle = false
 
     /// Whether readline will put the terminal in bracketed-paste mode (and so, on leaving it
     /// at end of input, print a newline of its own).
@@ -212,7 +232,26 @@ private func interruptibleGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
             pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
             pollfd(fd: InterruptLatch.shared.readEnd, events: Int16(POLLIN), revents: 0),
         ]
-        let ready = poll(&fds, nfds_t(fds.count), -1)
+        var wait: Int32 = -1
+        if let idle = ReadlineGlue.idleTimeout {
+            let left = ReadlineGlue.lastKey + idle - monotonicSeconds()
+            wait = Int32(max(0, min(left * 1000, 60_000)).rounded(.up))
+        }
+        let ready = poll(&fds, nfds_t(fds.count), wait)
+        if ready == 0 {
+            guard let idle = ReadlineGlue.idleTimeout,
+                monotonicSeconds() >= ReadlineGlue.lastKey + idle
+            else { continue }
+            // Idle: abandon the line (nothing typed reaches the history) and return.
+            rl_replace_line("", 1)
+            rl_done = 1
+            ReadlineGlue.wentIdle = true
+            if rl_readline_state & UInt(RL_STATE_READCMD) != 0 {
+                return Int32(UInt8(ascii: "\n"))
+            }
+            ReadlineGlue.abandonedFromSubcommand = true
+            return READERR
+        }
         if ready < 0 {
             guard errno == EINTR else { return READERR }
             // Another signal (a window resize, say): let readline handle it.
@@ -229,6 +268,7 @@ private func interruptibleGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
             return READERR
         }
         if fds[0].revents != 0 {
+            ReadlineGlue.lastKey = monotonicSeconds()
             return rl_getc(stream)
         }
     }
@@ -320,4 +360,11 @@ private func latchInterrupt(_ signal: Int32) {
     var byte: UInt8 = 1
     _ = write(interruptLatchWriteEnd, &byte, 1)
     errno = savedErrno
+}
+
+/// Seconds on the monotonic clock (not the wall clock, which may jump).
+private func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

@@ -15,10 +15,10 @@ public enum SecretPrompt {
     /// the next line is read from it as it is (one byte at a time, so a ``PlainLineReader`` on
     /// the same input carries on after it).
     public static func read(prompt: String) -> String? {
-        writeAllToFD(STDERR_FILENO, prompt)
         let fd = STDIN_FILENO
         var original = termios()
         guard isatty(fd) == 1, tcgetattr(fd, &original) == 0 else {
+            writeAllToFD(STDERR_FILENO, prompt)
             return readRawLine(from: fd)
         }
 
@@ -28,7 +28,10 @@ public enum SecretPrompt {
         latch.install(saving: &previousHandler)
         var quiet = original
         quiet.c_lflag &= ~tcflag_t(ECHO | ECHOE | ECHOK | ECHONL)
-        _ = tcsetattr(fd, TCSAFLUSH, &quiet)
+        // Echo goes off before the prompt is shown, so nothing typed after it is echoed or
+        // lost.
+        _ = tcsetattr(fd, TCSADRAIN, &quiet)
+        writeAllToFD(STDERR_FILENO, prompt)
 
         let secret = readUntilNewline(fd: fd, latch: latch)
 

@@ -7,31 +7,25 @@ public struct NHSNumber: Hashable, Sendable, CustomStringConvertible {
     /// The 10 digits with spaces and dashes removed.
     public let digits: String
 
-    /// Validates `text`, which may group its digits with spaces or dashes ("943 476 5919",
-    /// "943-476-5919"). Leading and trailing whitespace is ignored.
+    /// Validates `text`, which may group its digits with spaces, dashes or dots
+    /// ("943 476 5919", "943-476-5919", "943.476.5919"; full-width digits are read as
+    /// digits). Leading and trailing whitespace is ignored.
     public init(_ text: String) throws(NHSNumberError) {
         var values: [Int] = []
         values.reserveCapacity(10)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "0"..."9":
-                values.append(Int(scalar.value) - 48)
+        for c in text {
+            if let d = Self.decimalValue(c) {
+                values.append(d)
                 if values.count > 10 { throw .notTenDigits }
-            case " ", "-", "\t":
+            } else if c == " " || c == "-" || c == "." || c == "\t" {
                 continue
-            default:
+            } else {
                 throw .notTenDigits
             }
         }
         guard values.count == 10 else { throw .notTenDigits }
         guard values.contains(where: { $0 != 0 }) else { throw .allZero }
-        var sum = 0
-        for (position, value) in values.prefix(9).enumerated() {
-            sum += value * (10 - position)
-        }
-        var check = 11 - sum % 11
-        if check == 11 { check = 0 }
-        guard check != 10, check == values[9] else { throw .failsCheckDigit }
+        guard Self.passesCheck(values) else { throw .failsCheckDigit }
         digits = String(values.map { Character(Unicode.Scalar(UInt8(48 + $0))) })
     }
 
@@ -66,42 +60,134 @@ public enum NHSNumberError: Error, Equatable, CustomStringConvertible {
 }
 
 extension NHSNumber {
-    /// `text` with every valid NHS number in it (10 digits in a row, or grouped 3-3-4 with
-    /// one space or dash between groups) replaced by `[NHS number]`, so messages and logs
-    /// never carry one. Dates and times (`2026-10-24 22:00`) are left alone.
-    public static func redact(in text: String) -> String {
-        let chars = Array(text)
-        var out = ""
-        var i = 0
-        func isDigit(_ k: Int) -> Bool { k >= 0 && k < chars.count && chars[k] >= "0" && chars[k] <= "9" }
-        func isSep(_ k: Int) -> Bool { k < chars.count && (chars[k] == " " || chars[k] == "-") }
-        while i < chars.count {
-            if isDigit(i) && !isDigit(i - 1) {
-                // Try 10 digits in a row, then 3-3-4 with separators.
-                var digits: String? = nil
-                var end = i
-                if (i..<i + 10).allSatisfy(isDigit) && !isDigit(i + 10) {
-                    digits = String(chars[i..<i + 10])
-                    end = i + 10
-                } else if (i..<i + 3).allSatisfy(isDigit) && isSep(i + 3)
-                    && (i + 4..<i + 7).allSatisfy(isDigit) && isSep(i + 7)
-                    && (i + 8..<i + 12).allSatisfy(isDigit) && !isDigit(i + 12)
-                {
-                    digits = String(chars[i..<i + 3] + chars[i + 4..<i + 7] + chars[i + 8..<i + 12])
-                    end = i + 12
-                }
-                if let d = digits, (try? NHSNumber(d)) != nil {
-                    out += "[NHS number]"
-                    i = end
-                    continue
-                }
-            }
-            out.append(chars[i])
-            i += 1
+    /// The one rule for what counts as an NHS number inside free text (spec §8), used by the
+    /// free-text check, error messages, the audit log and the history filter alike.
+    ///
+    /// Digits are read as groups (each a maximal run of digits; full-width and other Unicode
+    /// decimal digits count as digits). A number is a sequence of consecutive groups joined
+    /// by separators (spaces, dashes or dots) holding exactly 10 digits in all, that passes
+    /// the Modulus 11 check. A group is never split, so a run of 11 or more digits in a row
+    /// is never one; a doubled separator (`943  476  5919`) still joins groups, since a
+    /// person retyping a number is no less identifying for the extra space.
+    ///
+    /// - Returns: the ranges of `text` that are NHS numbers, in order, not overlapping.
+    public static func ranges(in text: String) -> [Range<String.Index>] {
+        struct Group {
+            var start: String.Index
+            var end: String.Index
+            var digits: [Int]
+            /// Whether only separators lie between the previous group and this one.
+            var joinedToPrevious: Bool
         }
+        var groups: [Group] = []
+        var index = text.startIndex
+        var lastEnd: String.Index? = nil
+        var onlySeparatorsSinceLast = false
+        while index < text.endIndex {
+            let c = text[index]
+            if let d = decimalValue(c) {
+                let start = index
+                var digits = [d]
+                index = text.index(after: index)
+                while index < text.endIndex, let d = decimalValue(text[index]) {
+                    digits.append(d)
+                    index = text.index(after: index)
+                }
+                groups.append(
+                    Group(
+                        start: start, end: index, digits: digits,
+                        joinedToPrevious: lastEnd != nil && onlySeparatorsSinceLast))
+                lastEnd = index
+                onlySeparatorsSinceLast = true
+                continue
+            }
+            if !(c == " " || c == "-" || c == "." || c == "\u{3000}" || c == "\u{FF0D}"
+                || c == "\u{FF0E}" || c == "\u{2010}" || c == "\u{2011}" || c == "\u{2013}")
+            {
+                onlySeparatorsSinceLast = false
+            }
+            index = text.index(after: index)
+        }
+        var found: [Range<String.Index>] = []
+        var first = 0
+        while first < groups.count {
+            var total = 0
+            var last = first
+            var match: Int? = nil
+            while last < groups.count, last == first || groups[last].joinedToPrevious {
+                total += groups[last].digits.count
+                if total > 10 { break }
+                if total == 10 {
+                    let digits = groups[first...last].flatMap(\.digits)
+                    if passesCheck(digits), !isDateAndHour(groups[first...last].map { ($0.start, $0.end) }, in: text) {
+                        match = last
+                    }
+                    break
+                }
+                last += 1
+            }
+            if let match {
+                found.append(groups[first].start..<groups[match].end)
+                first = match + 1
+            } else {
+                first += 1
+            }
+        }
+        return found
+    }
+
+    /// `text` with every NHS number in it (see ``ranges(in:)``) replaced by `[NHS number]`,
+    /// so messages and logs never carry one. Use it on free text only, never on times,
+    /// counts or ids.
+    public static func redact(in text: String) -> String {
+        let found = ranges(in: text)
+        if found.isEmpty { return text }
+        var out = ""
+        var cursor = text.startIndex
+        for r in found {
+            out += text[cursor..<r.lowerBound]
+            out += "[NHS number]"
+            cursor = r.upperBound
+        }
+        out += text[cursor...]
         return out
     }
 
-    /// Whether `text` holds something that passes as an NHS number.
-    public static func appears(in text: String) -> Bool { redact(in: text) != text }
+    /// Whether `text` holds something that passes as an NHS number (see ``ranges(in:)``).
+    public static func appears(in text: String) -> Bool { !ranges(in: text).isEmpty }
+
+    /// Whether the groups are a date and hour as the console prints and reads times
+    /// (`2026-10-24 22:00`: 4-2-2 digits joined by dashes, a space, 2 digits, then `:`). Such
+    /// a time is not an NHS number even when its ten digits pass the check.
+    static func isDateAndHour(
+        _ groups: [(String.Index, String.Index)], in text: String
+    ) -> Bool {
+        guard groups.count == 4 else { return false }
+        let lengths = groups.map { text.distance(from: $0.0, to: $0.1) }
+        guard lengths == [4, 2, 2, 2] else { return false }
+        let gaps = (1..<4).map { text[groups[$0 - 1].1..<groups[$0].0] }
+        guard gaps[0] == "-", gaps[1] == "-", gaps[2] == " " else { return false }
+        return groups[3].1 < text.endIndex && text[groups[3].1] == ":"
+    }
+
+    /// The value of a decimal digit in any script (ASCII, full-width, …), else nil.
+    public static func decimalValue(_ c: Character) -> Int? {
+        guard c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first else { return nil }
+        if scalar.value >= 48 && scalar.value <= 57 { return Int(scalar.value) - 48 }
+        guard scalar.value > 127, scalar.properties.numericType == .decimal,
+            let v = scalar.properties.numericValue
+        else { return nil }
+        return Int(v)
+    }
+
+    /// The Modulus 11 check on ten digit values (weights 10 down to 2; 11 means 0, 10 is never
+    /// issued), and not all zeros.
+    static func passesCheck(_ values: [Int]) -> Bool {
+        guard values.count == 10, values.contains(where: { $0 != 0 }) else { return false }
+        var sum = 0
+        for position in 0..<9 { sum += values[position] * (10 - position) }
+        var check = 11 - sum % 11
+        if check == 11 { check = 0 }
+        return check != 10 && check == values[9]
+    }
 }

@@ -65,8 +65,20 @@ final class Sandbox {
     /// The time the binary takes for now (`ALONGSIDE_TEST_NOW`, honoured by debug builds
     /// only), or nil for the real clock. Tests that pin it never depend on the wall clock.
     var now: Date?
+    /// PINs of staff added with ``addStaff(_:role:pin:)``, given as `$ALONGSIDE_PIN` when a
+    /// run acts as them (unless the run sets it itself).
+    var pins: [String: String] = [:]
 
-    init(user: String = "desk-admin", now: Date? = nil) throws {
+    /// The operating-system user running the tests: the one name that may act without a PIN.
+    static let osUser: String = {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "user\(geteuid())"
+    }()
+
+    /// The first PIN the helpers give (six digits, not a run).
+    static let defaultPin = "582046"
+
+    init(user: String = Sandbox.osUser, now: Date? = nil) throws {
         self.now = now
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("alongside-e2e-\(UUID().uuidString)")
@@ -109,6 +121,17 @@ final class Sandbox {
 
         var args: [String] = []
         let who: String? = asUser ?? user
+        if let who, let pin = pins[who.lowercased()], extra["ALONGSIDE_PIN"] == nil {
+            env["ALONGSIDE_PIN"] = pin
+        }
+        // A database made under another name than the operating-system user's takes its
+        // first admin's PIN at creation (spec §8).
+        if let who, who.lowercased() != Sandbox.osUser.lowercased(), !fm.fileExists(atPath: db),
+            extra["ALONGSIDE_NEW_PIN"] == nil
+        {
+            env["ALONGSIDE_NEW_PIN"] = Sandbox.defaultPin
+            pins[who.lowercased()] = pins[who.lowercased()] ?? Sandbox.defaultPin
+        }
         if let who { args += ["--user", who] }
         args += arguments
 
@@ -132,6 +155,25 @@ final class Sandbox {
             status: process.terminationStatus,
             stdout: String(decoding: fm.contents(atPath: outPath) ?? Data(), as: UTF8.self),
             stderr: String(decoding: fm.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    }
+
+    /// Adds a member of staff with a first PIN (as the sandbox's user), and remembers the PIN
+    /// so later runs as them give it. The member must succeed in being added.
+    @discardableResult
+    func addStaff(
+        _ name: String, role: String, pin: String = "582046",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> RunResult {
+        let r = try run(["-c", "staff add \(name) \(role)"], environment: ["ALONGSIDE_NEW_PIN": pin])
+        try #require(r.status == 0, "staff add \(name): \(r)", sourceLocation: sourceLocation)
+        pins[name.lowercased()] = pin
+        return r
+    }
+
+    /// Makes the database now (as the sandbox's user), so later runs are not its first.
+    func ensureDatabase(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let r = try run(["-c", "staff list"])
+        try #require(r.status == 0, "\(r)", sourceLocation: sourceLocation)
     }
 
     /// Runs each command with its own `-c`.
