@@ -180,13 +180,24 @@ struct CSVTests {
     }
 
     @Test func widthErrors() throws {
-        let table = try CSV.parseTable("id,name\n1,Jo\n2,Smith, Jo\n3,Al,,\n")
+        // Spec §5: fewer or more fields than the header is an error at the row's line, even
+        // when the extra fields are empty. `N3,Sam,polish` under four columns would otherwise
+        // put 'polish' under gender.
+        let table = try CSV.parseTable("id,name,gender,languages\nN1,Jo,female,english\nN2,Smith, Jo,male,english\nN3,Sam,polish\nN4,Al,male,,\n")
         #expect(
             table.widthErrors() == [
                 CSVError(
                     line: 3,
-                    message: "this row has 3 fields but the header has 2 "
-                        + "(is there a comma that should be in quotes?)")
+                    message: "this row has 5 fields but the header has 4 "
+                        + "(is there a comma that should be in quotes?)"),
+                CSVError(
+                    line: 4,
+                    message: "this row has 3 fields but the header has 4 "
+                        + "(is a field or a comma missing?)"),
+                CSVError(
+                    line: 5,
+                    message: "this row has 5 fields but the header has 4 "
+                        + "(is there a comma that should be in quotes?)"),
             ])
     }
 

@@ -89,7 +89,7 @@ struct PresentationImportTests {
             // 8: no arrival; seen without a mentor.
             + "E,,fleetwood,debt,,,2026-10-19T09:00,,\n"
             // 9: a time that is not one, and one in the future.
-            + "F,2026-10-19 09:00,fleetwood,debt,,,,2026-11-30T09:00,left-before-seen\n"
+            + "F,19/10/2026 09:00,fleetwood,debt,,,,2026-11-30T09:00,left-before-seen\n"
             // 10: an outcome that needs the person seen; 11: one that needs them not seen.
             + "G,2026-10-19T09:00,fleetwood,debt,,,,2026-10-19T10:00,admitted\n"
             + "H,2026-10-19T09:00,fleetwood,debt,M2,,2026-10-19T09:30,2026-10-19T10:00,"
@@ -116,8 +116,8 @@ struct PresentationImportTests {
                 + " add them first ('mentor add' or 'roster import')",
             "visits.csv:8: arrived_at: empty; every row needs the time the person was referred",
             "visits.csv:8: mentor_id: empty, but seen_at is given; name the mentor",
-            "visits.csv:9: arrived_at: '2026-10-19 09:00' is not a time: use 2026-11-16T09:14,"
-                + " 09:14, -15m or an ISO 8601 time with offset",
+            "visits.csv:9: arrived_at: '19/10/2026 09:00' is not a time: use 2026-11-16T09:14,"
+                + " 2026-11-16 09:14, 09:14, -15m or an ISO 8601 time with offset",
             "visits.csv:9: closed_at: '2026-11-30T09:00' is in the future",
             "visits.csv:10: outcome: 'admitted' needs the person to have been seen, but seen_at"
                 + " is empty; use left-before-seen, no-mentor-available or declined-support",

@@ -170,8 +170,8 @@ struct RosterFilesTests {
                 "s.csv:4: mentor_id: no mentor 'M9' in m.csv or on the roster (did you mean 'M1'?)",
                 "s.csv:5: end: 2026-11-16 06:00 is not after the start 2026-11-16 22:00; for a "
                     + "night shift give the next day's date",
-                "s.csv:6: start: 'tomorrow' is not a time: use 2026-11-16T09:14, 09:14, -15m or "
-                    + "an ISO 8601 time with offset",
+                "s.csv:6: start: 'tomorrow' is not a time: use 2026-11-16T09:14, 2026-11-16 09:14, "
+                    + "09:14, -15m or an ISO 8601 time with offset",
                 "s.csv:6: end: is empty; give a time like 2026-11-16T09:00",
                 "s.csv:7: end: makes a shift longer than 24 hours; split it",
                 "s.csv:9: repeats M2's shift at line 8 (Thu 2026-11-19 09:00 – 17:00); a mentor's "

@@ -325,13 +325,32 @@ struct TimeParsingTests {
         // 2026-06-30T23:30Z is already 1 July 00:30 BST: "today" is 1 July.
         let justAfterMidnight = at(1_782_862_200)
         #expect(try seconds(london.parseTime("00:15", now: justAfterMidnight)) == 1_782_861_300)
+        // A time the clock has not reached today is last night's (spec §1): 23:50 BST on
+        // 30 June is 22:50Z.
+        #expect(try seconds(london.parseTime("23:50", now: justAfterMidnight)) == 1_782_859_800)
+        #expect(try seconds(london.parseTime("00:30", now: justAfterMidnight)) == 1_782_862_200)
+        #expect(try seconds(london.parseTime("00:31", now: justAfterMidnight)) == 1_782_862_260 - 86_400)
+    }
+
+    @Test func theFormsTheConsolePrintsAndOneDigitHoursAreRead() throws {
+        let now = Date(timeIntervalSince1970: TimeInterval(november) + 0.6)
+        #expect(try seconds(london.parseTime("9:14", now: now)) == november - 5)
+        #expect(try seconds(london.parseTime("9:14:05", now: now)) == november)
+        #expect(try seconds(london.parseTime("2026-11-16 09:14", now: now)) == november - 5)
+        #expect(try seconds(london.parseTime("2026-11-16 09:14:05", now: now)) == november)
+        #expect(
+            try london.parseTime("2026-11-16 09:14", now: now)
+                == london.parseTime("2026-11-16T09:14", now: now))
+        // The printed form reads back to the same instant, across the autumn change.
+        let printed = london.shortString(at(octoberFirst0130))
+        #expect(try seconds(london.parseTime(printed, now: now)) == octoberFirst0130)
     }
 
     @Test func refusesEverythingElse() {
         let now = at(november)
         for text in [
-            "junk", "", "25:00", "24:00", "09:60", "9:14", "09:14:60", "0914",
-            "2026-11-16T9:14", "2026-11-16T09:14:5", "2026-11-16 09:14", "2026-11-16",
+            "junk", "", "25:00", "24:00", "09:60", "9:4", "09:14:60", "0914", "19:14:5",
+            "2026-11-16T9:14", "2026-11-16T09:14:5", "2026-11-16  09:14", "2026-11-16",
             "2026-11-16T", "2026-11-16T09", "2026-11-16T25:00", "2026-11-16T09:14:05+5:30",
             "2026-11-16T09:14:05+24:00", "2026-11-16T09:14:05+0530", "2026-11-16T09:14.5Z",
             "2026-11-16T09:14:05.Z", "2026-11-16T09:14:05.5", "2026-11-16T09:14:05z",
@@ -376,8 +395,8 @@ struct TimeParsingTests {
     @Test func errorMessages() {
         #expect(
             TimeParseError.unrecognised("junk").description
-                == "'junk' is not a time: use 2026-11-16T09:14, 09:14, -15m or an ISO 8601 time"
-                + " with offset")
+                == "'junk' is not a time: use 2026-11-16T09:14, 2026-11-16 09:14, 09:14, -15m or an"
+                + " ISO 8601 time with offset")
         #expect(
             TimeParseError.invalidDate("2026-02-30").description
                 == "'2026-02-30' is not a real date (use YYYY-MM-DD)")

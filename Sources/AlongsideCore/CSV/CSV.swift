@@ -333,17 +333,20 @@ public struct CSVTable: Sendable {
         return row.fields[index]
     }
 
-    /// One error per row that has non-empty fields beyond the header's width — usually an
-    /// unquoted comma inside a field. Empty trailing fields are ignored.
+    /// One error per row whose number of fields differs from the header's (spec §5): more
+    /// usually means an unquoted comma inside a field, fewer a missing one, and either would
+    /// put values under the wrong columns.
     public func widthErrors() -> [CSVError] {
         rows.compactMap { row in
-            guard row.fields.count > header.count,
-                row.fields[header.count...].contains(where: { !$0.isEmpty })
-            else { return nil }
+            guard row.fields.count != header.count else { return nil }
+            let hint =
+                row.fields.count > header.count
+                ? "is there a comma that should be in quotes?"
+                : "is a field or a comma missing?"
             return CSVError(
                 line: row.line,
-                message: "this row has \(row.fields.count) fields but the header has "
-                    + "\(header.count) (is there a comma that should be in quotes?)")
+                message: "this row has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") but the header has "
+                    + "\(header.count) (\(hint))")
         }
     }
 }

@@ -14,7 +14,7 @@ public enum TimeParseError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unrecognised(let text):
-            return "'\(text)' is not a time: use 2026-11-16T09:14, 09:14, -15m"
+            return "'\(text)' is not a time: use 2026-11-16T09:14, 2026-11-16 09:14, 09:14, -15m"
                 + " or an ISO 8601 time with offset"
         case .invalidDate(let text):
             return "'\(text)' is not a real date (use YYYY-MM-DD)"
@@ -29,11 +29,13 @@ extension SiteCalendar {
     /// -15m.
     ///
     /// Accepted, after trimming surrounding spaces and tabs:
-    /// - `2026-11-16T09:14` or `2026-11-16T09:14:05`: site-local time (the first one when
-    ///   the clocks go back; refused in the gap when they go forward);
+    /// - `2026-11-16T09:14`, `2026-11-16T09:14:05`, `2026-11-16 09:14` or
+    ///   `2026-11-16 09:14:05` (the way the console prints times): site-local time (the first
+    ///   one when the clocks go back; refused in the gap when they go forward);
     /// - `2026-11-16T09:14:05+00:00`, `…-05:00` or `…Z`: ISO 8601 with an offset (seconds
     ///   optional; fractional seconds are accepted and dropped);
-    /// - `09:14` or `09:14:05`: that local time today (today being the local date at `now`);
+    /// - `09:14`, `9:14` or `09:14:05`: the latest such local time that is not after `now`
+    ///   (so `23:50` typed at 00:10 means last night);
     /// - `-15m`, `-2h`: that many minutes or hours before `now`, to the second.
     public func parseTime(_ text: String, now: Date) throws(TimeParseError) -> Date {
         let trimmed = Self.trimmed(text)
@@ -54,18 +56,26 @@ extension SiteCalendar {
             return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
 
-        if let clock = Self.clockFields(bytes) {
-            let today = localDate(now)
+        if let clock = Self.clockFields(bytes) ?? Self.clockFields(padded: bytes) {
+            // The latest such time not in the future: today's if the clock has reached it,
+            // else yesterday's (compared on the wall clock, so a clock change between does
+            // not move the day).
+            let current = localDateTime(now)
+            let reached =
+                (clock.hour, clock.minute, clock.second)
+                <= (current.hour, current.minute, current.second)
             guard
                 let local = LocalDateTime(
-                    date: today, hour: clock.hour, minute: clock.minute, second: clock.second)
+                    date: reached ? current.date : current.date.adding(days: -1),
+                    hour: clock.hour, minute: clock.minute, second: clock.second)
             else { throw refusal }
             return try instant(for: local)
         }
 
         // YYYY-MM-DDTHH:MM[:SS[.fff]][Z|±HH:MM]
         let s = bytes.startIndex
-        guard bytes.count >= 16, bytes[s + 10] == UInt8(ascii: "T"),
+        guard bytes.count >= 16,
+            bytes[s + 10] == UInt8(ascii: "T") || bytes[s + 10] == UInt8(ascii: " "),
             let dateFields = CivilTextScan.dateFields(bytes[s..<s + 10])
         else { throw refusal }
         var rest = bytes[(s + 11)...]
@@ -131,6 +141,14 @@ extension SiteCalendar {
             let last = text.lastIndex(where: { !isBlank($0) })
         else { return "" }
         return String(text[first...last])
+    }
+
+    /// `H:MM` or `H:MM:SS` (a one-digit hour, as people type `9:14`) into fields, unchecked.
+    static func clockFields(padded bytes: ArraySlice<UInt8>) -> (hour: Int, minute: Int, second: Int)? {
+        guard bytes.count == 4 || bytes.count == 7, let first = bytes.first,
+            first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9")
+        else { return nil }
+        return clockFields(ArraySlice([UInt8(ascii: "0")] + Array(bytes)))
     }
 
     /// Splits exactly `HH:MM` or `HH:MM:SS` (two digits each) into fields, unchecked.
