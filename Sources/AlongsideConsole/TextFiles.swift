@@ -21,11 +21,36 @@ enum TextFiles {
             throw CommandError.field(
                 field, "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandError.field(
-                field, "'\(path)' is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
+        guard let text = String(validating: data, as: UTF8.self) else {
+            // Like every other problem in a file, it is reported at its line.
+            throw CommandError(
+                "\(path):\(firstNonUTF8Line(data)): not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'")
         }
         return text
+    }
+
+    /// The physical line (from 1) holding the first byte that is not valid UTF-8.
+    static func firstNonUTF8Line(_ data: Data) -> Int {
+        let bytes = [UInt8](data)
+        var line = 1
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length: Int
+            switch b {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return line
+            }
+            guard i + length <= bytes.count,
+                String(validating: bytes[i..<i + length], as: UTF8.self) != nil
+            else { return line }
+            if b == 0x0A { line += 1 }
+            i += length
+        }
+        return line
     }
 
     /// Writes `text` to `path` with mode 0600 through a temporary file beside it, fsync and

@@ -442,8 +442,18 @@ struct WeightMatrixCSVTests {
         let problem = parse(" x , ,5 \n\t7\t,X,\n")
         #expect(problem?.rows == 2)
         #expect(cells(problem) == [nil, nil, 5, 7, nil, nil])
-        // A one-column matrix: a blank line is a forbidden cell.
-        #expect(cells(parse("1\n\n3\n")) == [1, nil, 3])
+        // A one-column matrix: a forbidden cell is written x or "" (blank lines are skipped, as
+        // in every CSV file the console reads).
+        #expect(cells(parse("1\nx\n\"\"\n3\n")) == [1, nil, nil, 3])
+        #expect(cells(parse("1\n\n3\n")) == [1, 3])
+    }
+
+    @Test("CSV: quoted cells, as spreadsheets write them, are read")
+    func csvQuotedCells() {
+        let problem = parse("\"1\",\"2\"\r\n\"3.5\",\"x\"\r\n")
+        #expect(problem?.rows == 2)
+        #expect(cells(problem) == [1, 2, 3.5, nil])
+        #expect(parseError("\"1,2\n")?.line == 1, "an unclosed quote is an error at its line")
     }
 
     @Test("CSV: signs, fractions and exponents")
@@ -496,7 +506,7 @@ struct WeightMatrixCSVTests {
             + "(every row needs one field per column)")
         let long = parseError("1,2\n3,4\n5,6,7\n")
         #expect(long?.line == 3)
-        #expect(parseError("1,2\n3,4\n\n")?.line == 3)  // a blank line inside is a short row
+        #expect(parseError("1,2\n\n3,4\n5\n")?.line == 4)  // lines are physical lines
     }
 
     @Test("CSV: bad cells are an error naming the line and column")
@@ -508,7 +518,7 @@ struct WeightMatrixCSVTests {
             == "line 3, column 2: 'abc' is not a number (use a number, or x or empty for a "
             + "forbidden pair)")
         for bad in ["nan", "NaN", "inf", "-inf", "infinity", "0x1p3", "1e", "e5", "--1", "1.2.3",
-            ".", "+", "1 2", "\"3\"", "xx", "½"]
+            ".", "+", "1 2", "1_000", "xx", "½"]
         {
             let error = parseError("0,\(bad)")
             #expect(error?.line == 1 && error?.column == 2, "\(bad)")

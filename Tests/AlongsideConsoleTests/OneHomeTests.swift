@@ -1,0 +1,43 @@
+import AlongsideCore
+import Foundation
+import Testing
+
+/// Issue 10's drifts, through the built binary: each rule has one home, so each of these
+/// once-inconsistent paths now follows it.
+@Suite("One home for each rule")
+struct OneHomeTests {
+    static let t0 = Date(timeIntervalSince1970: 1_796_000_000)  // Mon 2026-11-30 00:53 GMT
+
+    @Test func aFileThatIsNotUTF8IsReportedAtItsLine() throws {
+        let s = try Sandbox(now: Self.t0)
+        try s.ensureDatabase()
+        let file = s.root.appendingPathComponent("mentors.csv").path
+        var bytes = Array("id,name,gender,languages,localities,experience,capacity,dbs_recheck_due,lead,status\nM1,Amy,female,english,blackpool,alcohol,2,2027-06-30,no,active\n".utf8)
+        bytes += Array("M2,Ren".utf8) + [0xE9] + Array("e,female,english,blackpool,debt,1,2027-06-30,no,active\n".utf8)
+        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        let r = try s.commands(["roster import \(file)"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("\(file):3: not UTF-8 text"), "\(r)")
+    }
+
+    @Test(arguments: [
+        "94 34 76 59 19", "943.476.5919", "943  476  5919", "943-476 59.19",
+        "\u{FF19}\u{FF14}\u{FF13}\u{FF14}\u{FF17}\u{FF16}\u{FF15}\u{FF19}\u{FF11}\u{FF19}",
+    ])
+    func anNHSNumberInAnyGroupingIsRefusedInFreeTextAndNeverReachesTheAudit(grouping: String) throws {
+        let s = try Sandbox(now: Self.t0)
+        let setup = try s.commands([
+            "mentor add M1 --name Amy --experience alcohol --localities blackpool",
+            "shift add M1 -2h 2026-11-30T08:00",
+            "register --locality blackpool --needs alcohol --at -30m",
+            "assign P1 M1",
+        ])
+        #expect(setup.status == 0, "\(setup)")
+        let r = try s.commands(["decline P1 --reason \"called about \(grouping) earlier\""])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--reason"), "\(r)")
+        #expect(!r.stderr.contains("5919") && !r.stderr.contains("\u{FF19}\u{FF11}\u{FF19}"))
+        let audit = try SafetyTests.sqlite(s.db, "SELECT group_concat(coalesce(before,'') || coalesce(after,'')) FROM audit")
+        #expect(!audit.contains("5919") && !audit.contains("59 19") && !audit.contains("\u{FF19}\u{FF11}"))
+    }
+}
