@@ -31,9 +31,10 @@ struct SQLiteTransaction: StoreWriting {
             .sortedNaturallyByID()
     }
 
-    /// The longest a shift may be (shift add, shift weekly and roster import refuse longer
-    /// ones), so "covering t" only needs shifts that started in the day before t.
-    static let longestShift: Int64 = 24 * 3600
+    /// The longest a shift may last in real time (the core's one limit, which shift add,
+    /// shift weekly and roster import all enforce), so "covering t" only needs shifts that
+    /// started that long before t.
+    static let longestShift = Int64(Shift.longestRealSeconds)
 
     func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState] {
         let t = time.storedSeconds

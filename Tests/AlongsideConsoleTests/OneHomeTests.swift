@@ -40,4 +40,26 @@ struct OneHomeTests {
         let audit = try SafetyTests.sqlite(s.db, "SELECT group_concat(coalesce(before,'') || coalesce(after,'')) FROM audit")
         #expect(!audit.contains("5919") && !audit.contains("59 19") && !audit.contains("\u{FF19}\u{FF11}"))
     }
+
+    /// 25 October 2026: the clocks go back, so midnight to midnight is 25 real hours. The
+    /// shift is stored whole and the mentor is on shift in its last hour.
+    @Test func aWholeDayShiftOnTheAutumnChangeCoversItsLastHour() throws {
+        let lastHour = Date(timeIntervalSince1970: 1_792_971_000)  // 2026-10-25T23:30Z = 23:30 GMT
+        let s = try Sandbox(now: lastHour)
+        let r = try s.commands([
+            "mentor add M1 --name Amy --experience alcohol --localities blackpool",
+            "shift weekly M1 sun 00:00-24:00 --from 2026-10-25 --until 2026-10-25",
+            "register --locality blackpool --needs alcohol --at -5m",
+        ])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("25.0 hours"), "\(r)")
+        let match = try #require(try s.json("match P1 --format json") as? [String: Any])
+        #expect(match.list("candidates")?.first?.string("mentor") == "M1", "\(match)")
+        // One limit for every way a shift is made: 24 hours on the clock.
+        let long = try s.commands(["shift add M1 2026-10-27T00:00 2026-10-28T00:30"])
+        #expect(long.status == 1)
+        #expect(long.stderr.contains("longer than 24 hours"), "\(long)")
+        let day = try s.commands(["shift add M1 2026-10-26T00:00 2026-10-27T00:00"])
+        #expect(day.status == 0, "\(day)")
+    }
 }

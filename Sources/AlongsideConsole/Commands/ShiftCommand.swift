@@ -42,8 +42,8 @@ struct ShiftAdd: ConsoleCommand {
             e = e.addingTimeInterval(86400)
         }
         guard e > s else { throw CommandError.field("END", "is not after START") }
-        guard e.timeIntervalSince(s) <= 24 * 3600 else {
-            throw CommandError.field("END", "makes a shift longer than 24 hours; add shorter shifts")
+        if let problem = Shift.lengthProblem(TimeSpan(start: s, end: e), calendar: session.calendar) {
+            throw CommandError.field("END", problem)
         }
         let cal = session.calendar
         return try session.write("shift add") { tx in
@@ -95,6 +95,11 @@ struct ShiftWeekly: ConsoleCommand {
             throw CommandError(error.description)
         }
         if spans.isEmpty { throw CommandError("DAYS: no \(days) falls between \(first) and \(last)") }
+        for (date, span) in spans {
+            if let problem = Shift.lengthProblem(span, calendar: cal) {
+                throw CommandError.field("TIMES", "on \(date) \(problem)")
+            }
+        }
         return try session.write("shift weekly") { tx in
             let m = try session.mentor(mentor, in: tx)
             var hours = 0.0

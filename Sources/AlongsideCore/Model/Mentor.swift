@@ -99,6 +99,27 @@ public struct Shift: Sendable, Equatable, Hashable {
     }
 }
 
+extension Shift {
+    /// The one limit on a shift's length: 24 hours on the site's clock, so a shift may run
+    /// from one midnight to the next (`00:00-24:00`) on any day, clock changes included.
+    public static let longestClockSeconds = 24 * 3600
+    /// The most real seconds a shift within that limit can last: 25 hours, when the clocks go
+    /// back during it. The store's "on shift at t" query looks back this far, and no further.
+    public static let longestRealSeconds = longestClockSeconds + 3600
+
+    /// Why `span` cannot be a shift (no longer than `longestClockSeconds` on the site's
+    /// clock), or nil when it can. Every way a shift is made calls this.
+    public static func lengthProblem(_ span: TimeSpan, calendar: SiteCalendar) -> String? {
+        let clock =
+            calendar.localDateTime(span.end).secondsSinceEpoch
+            - calendar.localDateTime(span.start).secondsSinceEpoch
+        guard clock <= longestClockSeconds, span.seconds <= longestRealSeconds else {
+            return "makes a shift longer than 24 hours; split it"
+        }
+        return nil
+    }
+}
+
 /// A dated interval in which a mentor is not available whatever the shifts say.
 public struct Leave: Sendable, Equatable, Hashable {
     /// Storage id (0 before it is stored).

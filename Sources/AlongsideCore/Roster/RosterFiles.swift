@@ -109,8 +109,6 @@ public enum RosterFiles {
     public static let shiftColumns = ["mentor_id", "start", "end"]
     /// The most any mentor can hold at once (as `mentor add --capacity`).
     public static let maximumCapacity = 50
-    /// The longest shift accepted (as `shift add`).
-    public static let maximumShiftSeconds = 24 * 3600
     /// How often (in rows) `progress` is called.
     public static let progressInterval = 10_000
 
@@ -425,8 +423,10 @@ public enum RosterFiles {
                         "end: \(calendar.shortString(end)) is not after the start "
                             + "\(calendar.shortString(start)); for a night shift give the next "
                             + "day's date")
-                } else if end.timeIntervalSince(start) > Double(maximumShiftSeconds) {
-                    problems.append("end: makes a shift longer than 24 hours; split it")
+                } else if let problem = Shift.lengthProblem(
+                    TimeSpan(start: start, end: end), calendar: calendar)
+                {
+                    problems.append("end: \(problem)")
                 }
             }
             if problems.isEmpty, let start, let end {
