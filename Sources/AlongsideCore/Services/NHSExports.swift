@@ -1,0 +1,198 @@
+import Foundation
+
+/// The NHS-ready exports of spec §13: a FHIR R4 `Bundle` and the ECDS rows.
+public enum NHSExports {
+    /// The default SNOMED CT code: referral to social prescribing service.
+    public static let defaultSnomed = "871731000000106"
+    /// The FHIR identifier system of NHS numbers.
+    public static let nhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number"
+    /// The identifier system of the site's local refs.
+    public static func localRefSystem(site: String) -> String { "urn:alongside:\(site):ref" }
+
+    /// The `ServiceRequest.status` of a presentation.
+    public static func serviceRequestStatus(_ p: Presentation, voided: Bool = false) -> String {
+        if voided { return "entered-in-error" }
+        return p.closedAt == nil ? "active" : "completed"
+    }
+
+    /// The `Task.status` of the peer support for a presentation.
+    public static func taskStatus(_ p: Presentation, voided: Bool = false) -> String {
+        if voided { return "entered-in-error" }
+        switch p.status {
+        case .waiting: return "requested"
+        case .assigned: return "accepted"
+        case .seen: return "in-progress"
+        case .closed:
+            if p.seenAt != nil { return "completed" }
+            return p.outcome == .noMentorAvailable ? "failed" : "cancelled"
+        }
+    }
+
+    /// The `ServiceRequest.status` of an onward referral.
+    public static func referralStatus(_ r: Referral) -> String {
+        switch r.status {
+        case .requested, .accepted, .attended: "active"
+        case .completed: "completed"
+        case .declined, .cancelled, .didNotAttend: "revoked"
+        }
+    }
+
+    /// A UUID-shaped id fixed by `kind` and `number`, so the same export gives the same
+    /// bundle and references resolve within it.
+    static func uuid(_ kind: Int, _ number: Int) -> String {
+        let n = String(UInt64(max(0, number)), radix: 16)
+        let tail = String(repeating: "0", count: max(0, 12 - n.count)) + n
+        return String(format: "a1%06x-0000-4000-8000-", kind) + String(tail.suffix(12))
+    }
+
+    /// The FHIR R4 `Bundle` (type `collection`) of the presentations given (with their
+    /// onward `referrals`): a `Patient` per person (by NHS number, else by local ref, else
+    /// one without identifier per presentation), and per presentation a `ServiceRequest` and
+    /// a `Task` for the peer support, plus a `ServiceRequest` per onward referral.
+    /// `voided` holds the numbers of presentations registered in error.
+    public static func fhirBundle(
+        presentations: [Presentation], referrals: [Referral], voided: Set<Int> = [],
+        snomed: String, site: String, calendar: SiteCalendar, generatedAt: Date
+    ) -> JSONValue {
+        func t(_ d: Date) -> JSONValue { .string(calendar.isoString(d)) }
+        func ref(_ url: String) -> JSONValue { .object([("reference", .string(url))]) }
+        let code: JSONValue = .object([
+            (
+                "coding",
+                .array([
+                    .object(
+                        [("system", .string("http://snomed.info/sct")), ("code", .string(snomed))]
+                            + (snomed == defaultSnomed
+                                ? [("display", .string("Referral to social prescribing service"))]
+                                : []))
+                ])
+            )
+        ])
+        var entries: [JSONValue] = []
+        func entry(_ url: String, _ resource: [(String, JSONValue)]) {
+            entries.append(.object([("fullUrl", .string(url)), ("resource", .object(resource))]))
+        }
+        var patients: [String: String] = [:]  // identifier key → fullUrl
+        var patientNumber = 0
+        func patient(_ p: Presentation) -> String {
+            var identifier: (String, String)? = nil
+            if let n = p.nhs {
+                identifier = (nhsNumberSystem, n)
+            } else if let r = p.ref {
+                identifier = (localRefSystem(site: site), r)
+            }
+            if let identifier, let url = patients["\(identifier.0)|\(identifier.1)"] { return url }
+            patientNumber += 1
+            let url = "urn:uuid:" + uuid(1, patientNumber)
+            var resource: [(String, JSONValue)] = [
+                ("resourceType", .string("Patient")), ("id", .string("patient-\(patientNumber)")),
+            ]
+            if let identifier {
+                resource.append((
+                    "identifier",
+                    .array([
+                        .object([("system", .string(identifier.0)), ("value", .string(identifier.1))])
+                    ])
+                ))
+                patients["\(identifier.0)|\(identifier.1)"] = url
+            }
+            entry(url, resource)
+            return url
+        }
+        let byPresentation = Dictionary(grouping: referrals, by: \.presentation)
+        for p in presentations {
+            let subject = patient(p)
+            let voided = voided.contains(p.number)
+            let requestURL = "urn:uuid:" + uuid(2, p.number)
+            entry(
+                requestURL,
+                [
+                    ("resourceType", .string("ServiceRequest")),
+                    ("id", .string("sr-\(p.id)")),
+                    (
+                        "identifier",
+                        .array([
+                            .object([
+                                ("system", .string("urn:alongside:\(site):presentation")),
+                                ("value", .string(p.id)),
+                            ])
+                        ])
+                    ),
+                    ("status", .string(serviceRequestStatus(p, voided: voided))),
+                    ("intent", .string("order")),
+                    ("code", code),
+                    ("subject", ref(subject)),
+                    ("authoredOn", t(p.arrivedAt)),
+                ])
+            var task: [(String, JSONValue)] = [
+                ("resourceType", .string("Task")),
+                ("id", .string("task-\(p.id)")),
+                ("basedOn", .array([ref(requestURL)])),
+                ("status", .string(taskStatus(p, voided: voided))),
+                ("intent", .string("order")),
+                ("code", .object([("text", .string("Peer support at the point of access"))])),
+                ("for", ref(subject)),
+                ("authoredOn", t(p.arrivedAt)),
+            ]
+            if let outcome = p.outcome {
+                task.append(("businessStatus", .object([("text", .string(outcome.rawValue))])))
+            }
+            if let seen = p.seenAt {
+                var period: [(String, JSONValue)] = [("start", t(seen))]
+                if let closed = p.closedAt { period.append(("end", t(closed))) }
+                task.append(("executionPeriod", .object(period)))
+            }
+            entry("urn:uuid:" + uuid(3, p.number), task)
+            for r in byPresentation[p.number] ?? [] {
+                entry(
+                    "urn:uuid:" + uuid(4, r.number),
+                    [
+                        ("resourceType", .string("ServiceRequest")),
+                        ("id", .string("onward-\(r.id)")),
+                        (
+                            "identifier",
+                            .array([
+                                .object([
+                                    ("system", .string("urn:alongside:\(site):referral")),
+                                    ("value", .string(r.id)),
+                                ])
+                            ])
+                        ),
+                        ("basedOn", .array([ref(requestURL)])),
+                        ("status", .string(referralStatus(r))),
+                        ("intent", .string("order")),
+                        ("code", code),
+                        ("subject", ref(subject)),
+                        ("authoredOn", t(r.requestedAt)),
+                        ("performer", .array([.object([("display", .string(r.serviceName))])])),
+                        ("note", .array([.object([("text", .string("status: \(r.status.rawValue)"))])])),
+                    ])
+            }
+        }
+        return .object([
+            ("resourceType", .string("Bundle")),
+            ("type", .string("collection")),
+            ("timestamp", t(generatedAt)),
+            ("entry", .array(entries)),
+        ])
+    }
+
+    /// The ECDS export's columns.
+    public static let ecdsColumns = [
+        "presentation", "nhs_number", "ed_arrival", "service_request", "referral_assessment",
+        "referred_to_service", "outcome",
+    ]
+
+    /// One ECDS row per presentation: times ISO 8601 with offset, empty when not known.
+    public static func ecdsRows(
+        _ presentations: [Presentation], snomed: String, calendar: SiteCalendar
+    ) -> [[String]] {
+        presentations.map { p in
+            [
+                p.id, p.nhs ?? "", p.edArrival.map(calendar.isoString) ?? "",
+                calendar.isoString(p.arrivedAt), p.seenAt.map(calendar.isoString) ?? "",
+                snomed, p.outcome?.rawValue ?? "",
+            ]
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+
+/// Where an onward referral is (spec §12; modelled on FHIR `Task` and the BSeR business
+/// statuses).
+public enum ReferralStatus: String, Sendable, CaseIterable {
+    /// Made, with the person's consent; the service has not answered.
+    case requested
+    /// The service has taken it.
+    case accepted
+    /// The service turned it down.
+    case declined
+    /// Withdrawn (by the person or the link worker).
+    case cancelled
+    /// The person went.
+    case attended
+    /// The person did not go.
+    case didNotAttend = "did-not-attend"
+    /// The service has finished with the person.
+    case completed
+
+    /// The statuses one step on from this one.
+    public var next: [ReferralStatus] {
+        switch self {
+        case .requested: [.accepted, .declined, .cancelled]
+        case .accepted: [.attended, .didNotAttend, .cancelled]
+        case .attended: [.completed]
+        case .declined, .cancelled, .didNotAttend, .completed: []
+        }
+    }
+
+    /// Whether the referral can still move (it is not at an end).
+    public var isOpen: Bool { !next.isEmpty }
+}
+
+/// Why a referral cannot move.
+public enum ReferralError: Error, Equatable, CustomStringConvertible {
+    /// The step is not one the status machine allows.
+    case notAllowed(from: ReferralStatus, to: ReferralStatus)
+    /// The time is before the referral's last step.
+    case beforeLastStep(String)
+
+    /// The message.
+    public var description: String {
+        switch self {
+        case .notAllowed(let from, let to):
+            from.next.isEmpty
+                ? "the referral is \(from.rawValue), which is final; it cannot become \(to.rawValue)"
+                : "a \(from.rawValue) referral cannot become \(to.rawValue); next it can be "
+                    + from.next.map(\.rawValue).joined(separator: ", ")
+        case .beforeLastStep(let s): "is before the referral's last step (\(s))"
+        }
+    }
+}
+
+/// One onward referral of a presentation to a service.
+public struct Referral: Sendable, Equatable {
+    /// Its number (0 before it is stored).
+    public var number: Int
+    /// The presentation's number.
+    public var presentation: Int
+    /// The service's id in the directory.
+    public var serviceID: String
+    /// The service's name when the referral was made (kept if the directory changes).
+    public var serviceName: String
+    /// Where it is now.
+    public var status: ReferralStatus
+    /// When it was made (with consent given).
+    public var requestedAt: Date
+    /// When it was accepted, if it was.
+    public var acceptedAt: Date?
+    /// When the person attended, if they did.
+    public var attendedAt: Date?
+    /// When it was completed, if it was.
+    public var completedAt: Date?
+    /// When it ended otherwise (declined, cancelled, did-not-attend), if it did.
+    public var endedAt: Date?
+
+    /// Makes a referral in status `requested`.
+    public init(
+        number: Int = 0, presentation: Int, serviceID: String, serviceName: String,
+        requestedAt: Date
+    ) {
+        self.number = number
+        self.presentation = presentation
+        self.serviceID = serviceID
+        self.serviceName = serviceName
+        self.status = .requested
+        self.requestedAt = requestedAt
+    }
+
+    /// `R` + number.
+    public var id: String { "R\(number)" }
+
+    /// The time of the last step.
+    public var lastStepAt: Date {
+        [requestedAt, acceptedAt, attendedAt, completedAt, endedAt].compactMap { $0 }.max()
+            ?? requestedAt
+    }
+
+    /// Whether it has ever reached `status` (a completed referral has been accepted and
+    /// attended too).
+    public func hasReached(_ s: ReferralStatus) -> Bool {
+        switch s {
+        case .requested: true
+        case .accepted: acceptedAt != nil
+        case .attended: attendedAt != nil
+        case .completed: completedAt != nil
+        case .declined, .cancelled, .didNotAttend: status == s
+        }
+    }
+
+    /// The referral one step on, at `at`; refuses any step the machine does not allow and a
+    /// time before the last step.
+    public func moved(to s: ReferralStatus, at: Date) throws(ReferralError) -> Referral {
+        guard status.next.contains(s) else { throw .notAllowed(from: status, to: s) }
+        guard at >= lastStepAt else { throw .beforeLastStep("\(lastStepAt)") }
+        var r = self
+        r.status = s
+        switch s {
+        case .accepted: r.acceptedAt = at
+        case .attended: r.attendedAt = at
+        case .completed: r.completedAt = at
+        case .declined, .cancelled, .didNotAttend: r.endedAt = at
+        case .requested: break
+        }
+        return r
+    }
+}
+
+/// The weekly figures of spec §12: onward referrals and re-attendance.
+public struct ReferralFigures: Sendable, Equatable {
+    /// One service's referrals of the week.
+    public struct ByService: Sendable, Equatable {
+        /// The service id.
+        public var service: String
+        /// Made in the week.
+        public var made: Int
+        /// Of those, how many have reached accepted, attended, completed.
+        public var accepted: Int, attended: Int, completed: Int
+    }
+
+    /// Referrals made in the week.
+    public var made: Int
+    /// By service, most referrals first.
+    public var byService: [ByService]
+    /// Presentations of the week by someone who had presented in the 7 days before.
+    public var reattended7d: Int
+    /// Presentations of the week by someone who had presented in the 30 days before.
+    public var reattended30d: Int
+
+    /// The figures for a week: `referrals` made in it (others are ignored), the week's
+    /// presentations and, for re-attendance, every presentation that arrived in the 30 days
+    /// before the week or in it (`history`; more is harmless).
+    public init(
+        week span: TimeSpan, referrals: [Referral], presentations: [Presentation],
+        history: [Presentation]
+    ) {
+        let inWeek = referrals.filter { $0.requestedAt >= span.start && $0.requestedAt < span.end }
+        made = inWeek.count
+        var rows: [String: ByService] = [:]
+        for r in inWeek {
+            let key = r.serviceID.lowercased()
+            var row = rows[key] ?? ByService(service: r.serviceID, made: 0, accepted: 0, attended: 0, completed: 0)
+            row.made += 1
+            if r.hasReached(.accepted) { row.accepted += 1 }
+            if r.hasReached(.attended) { row.attended += 1 }
+            if r.hasReached(.completed) { row.completed += 1 }
+            rows[key] = row
+        }
+        byService = rows.values.sorted {
+            $0.made != $1.made ? $0.made > $1.made : $0.service < $1.service
+        }
+        let week = presentations.filter { $0.arrivedAt >= span.start && $0.arrivedAt < span.end }
+        let index = PersonIndex(history + presentations)
+        reattended7d = week.filter { index.previous(of: $0, withinDays: 7) != nil }.count
+        reattended30d = week.filter { index.previous(of: $0, withinDays: 30) != nil }.count
+    }
+}
+
+/// Presentations by person (the same NHS number, or the same local ref without regard to
+/// case), for returning people and re-attendance.
+public struct PersonIndex: Sendable {
+    private var byNHS: [String: [Presentation]] = [:]
+    private var byRef: [String: [Presentation]] = [:]
+
+    /// Indexes the presentations given.
+    public init(_ presentations: [Presentation]) {
+        for p in presentations {
+            if let n = p.nhs { byNHS[n, default: []].append(p) }
+            if let r = p.ref { byRef[r.uppercased(), default: []].append(p) }
+        }
+    }
+
+    /// The latest presentation by the same person that arrived before `p` and no more than
+    /// `days` × 24 hours before it (nil when none, or `p` has no NHS number or ref).
+    public func previous(of p: Presentation, withinDays days: Int) -> Presentation? {
+        let earliest = p.arrivedAt.addingTimeInterval(-Double(days) * 86_400)
+        var candidates: [Presentation] = []
+        if let n = p.nhs { candidates += byNHS[n] ?? [] }
+        if let r = p.ref { candidates += byRef[r.uppercased()] ?? [] }
+        return candidates.filter {
+            $0.number != p.number && $0.arrivedAt < p.arrivedAt && $0.arrivedAt >= earliest
+        }.max { ($0.arrivedAt, $0.number) < ($1.arrivedAt, $1.number) }
+    }
+}
+
+/// What `register` says about a person who presented in the last 30 days.
+public struct Returning: Sendable, Equatable {
+    /// The previous presentation.
+    public var previous: Presentation
+    /// Whole days from the previous arrival to this one.
+    public var days: Int
+
+    /// The days a person counts as returning.
+    public static let windowDays = 30
+
+    /// The returning note for `p`, from the same person's `earlier` presentations.
+    public static func check(_ p: Presentation, earlier: [Presentation]) -> Returning? {
+        guard let prev = PersonIndex(earlier).previous(of: p, withinDays: windowDays) else {
+            return nil
+        }
+        return Returning(
+            previous: prev, days: Int(p.arrivedAt.timeIntervalSince(prev.arrivedAt) / 86_400))
+    }
+}
