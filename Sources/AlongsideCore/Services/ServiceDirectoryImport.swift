@@ -53,6 +53,7 @@ public enum ServiceDirectoryImport {
             problems.append(.init(file: display(file), line: line, message: message))
         }
         var tables: [String: CSVTable] = [:]
+        var misshapen: [String: [CSVRecord]] = [:]  // rows of the wrong width, by file
         for file in files {
             guard let text = texts[file] else {
                 fail(file, 1, "the file is missing; the directory needs \(files.joined(separator: ", "))")
@@ -61,23 +62,27 @@ public enum ServiceDirectoryImport {
             do {
                 let table = try CSV.parseTable(text)
                 try table.requireColumns(columns[file] ?? [])
-                var width: [CSVError] = []
-                for row in table.rows where row.fields.count != table.header.count {
-                    width.append(
-                        CSVError(
-                            line: row.line,
-                            message: "this row has \(row.fields.count) fields but the header has "
-                                + "\(table.header.count)"
-                                + (row.fields.count > table.header.count
-                                    ? " (is there a comma that should be in quotes?)" : "")))
+                var keep: [CSVRecord] = []
+                for row in table.rows {
+                    if row.fields.count == table.header.count {
+                        keep.append(row)
+                        continue
+                    }
+                    // A row of the wrong width is reported and not checked further.
+                    misshapen[file, default: []].append(row)
+                    fail(
+                        file, row.line,
+                        "this row has \(row.fields.count) fields but the header has "
+                            + "\(table.header.count)"
+                            + (row.fields.count > table.header.count
+                                ? " (is there a comma that should be in quotes?)" : ""))
                 }
-                for e in width { fail(file, e.line, e.message) }
-                if width.isEmpty { tables[file] = table }
+                tables[file] = CSVTable(header: table.header, rows: keep, headerLine: table.headerLine)
             } catch {
                 fail(file, error.line, error.message)
             }
         }
-        guard problems.isEmpty, let servicesTable = tables["services.csv"] else {
+        guard let servicesTable = tables["services.csv"] else {
             throw ServiceImportFailure(problems: problems)
         }
 
@@ -188,6 +193,15 @@ public enum ServiceDirectoryImport {
             } else if index[id.lowercased()] == nil, idProblem(id) == nil {
                 // Known, so rows of the other files that name it are not reported twice.
                 index[id.lowercased()] = -1
+            }
+        }
+
+        // A service row of the wrong width still names its service: rows of the other files
+        // that refer to it are not reported again.
+        if let column = servicesTable.column("id") {
+            for row in misshapen["services.csv"] ?? [] where column < row.fields.count {
+                let id = CSV.trimmed(row.fields[column]).lowercased()
+                if index[id] == nil { index[id] = -1 }
             }
         }
 
