@@ -239,11 +239,20 @@ struct ReturningTests {
             p(3, "2026-11-10T10:00:00Z", ref: "OTHER"),
         ]
         let now = p(9, "2026-11-16T09:00:00Z", nhs: "9434765919")
-        let r = Returning.check(now, earlier: earlier)
-        #expect(r?.previous.number == 2 && r?.previous.mentorID == "M2" && r?.days == 14)
-        #expect(Returning.check(p(9, "2026-12-02T10:00:01Z", nhs: "9434765919"), earlier: earlier) == nil)
-        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z", ref: "other"), earlier: earlier)?.previous.number == 3)
-        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z"), earlier: earlier) == nil)
+        let r = Returning.check(now, earlier: earlier, calendar: london)
+        #expect(r?.previous.number == 2 && r?.previous.mentorID == "M2" && r?.days == 15)
+        #expect(Returning.check(p(9, "2026-12-02T10:00:01Z", nhs: "9434765919"), earlier: earlier, calendar: london) == nil)
+        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z", ref: "other"), earlier: earlier, calendar: london)?.previous.number == 3)
+        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z"), earlier: earlier, calendar: london) == nil)
+    }
+
+    @Test func thirtyDaysAreCountedOnTheSiteClocksAcrossTheClockChange() {
+        // 10:00 BST on 1 October is 09:00Z; 10:00 GMT on 31 October is 10:00Z: 30 days
+        // and one hour of real time, but 30 days on the clocks.
+        let first = [p(1, "2026-10-01T09:00:00Z", ref: "A")]
+        let r = Returning.check(p(2, "2026-10-31T10:00:00Z", ref: "A"), earlier: first, calendar: london)
+        #expect(r?.days == 30)
+        #expect(Returning.check(p(2, "2026-10-31T10:00:01Z", ref: "A"), earlier: first, calendar: london) == nil)
     }
 
     @Test func reattendanceCountsTheWeeksPresentationsWithAnEarlierOne() {
@@ -256,7 +265,8 @@ struct ReturningTests {
             p(6, "2026-11-18T10:00:00Z", ref: "B"),  // 1 day after P5
             p(7, "2026-11-18T10:00:00Z", ref: "C"),
         ]
-        let f = ReferralFigures(week: week, referrals: [], presentations: all, history: all)
+        let f = ReferralFigures(
+            week: week, referrals: [], presentations: all, history: all, calendar: london)
         #expect(f.reattended7d == 2)  // P5, P6
         #expect(f.reattended30d == 3)  // P4, P5, P6
     }

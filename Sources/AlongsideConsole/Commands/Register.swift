@@ -77,7 +77,7 @@ struct Register: ConsoleCommand {
             // The same person (NHS number or ref) within the last 30 days (spec §12).
             let earlier = try tx.presentations(nhs: p.nhs, ref: p.ref)
             stored.number = try tx.insertPresentation(p)
-            let returning = Returning.check(stored, earlier: earlier)
+            let returning = Returning.check(stored, earlier: earlier, calendar: session.calendar)
             let request = try session.matchRequest(stored, in: tx)
             // Only mentors on shift can be candidates: no need to read the whole roster.
             let states = try tx.mentorStates(at: now, onShiftOnly: true)
@@ -125,7 +125,7 @@ struct Register: ConsoleCommand {
 
     /// The desk's warning about a returning person.
     static func returningNote(_ r: Returning, session: Session) -> String {
-        let when = r.days == 0 ? "less than a day ago" : r.days == 1 ? "1 day ago" : "\(r.days) days ago"
+        let when = r.days == 0 ? "earlier today" : r.days == 1 ? "1 day ago" : "\(r.days) days ago"
         return "returning: this person presented \(when) as \(r.previous.id) "
             + "(\(session.calendar.shortString(r.previous.arrivedAt)), "
             + (r.previous.mentorID.map { "mentor \($0)" } ?? "no mentor") + ", "

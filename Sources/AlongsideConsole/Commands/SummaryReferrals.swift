@@ -13,12 +13,13 @@ extension SummaryData {
         let bounds = session.calendar.interval(of: week)
         let span = TimeSpan(start: bounds.start, end: bounds.end)
         let lookBack = TimeSpan(
-            start: bounds.start.addingTimeInterval(-Double(Returning.windowDays) * 86_400),
+            start: PersonIndex.daysBefore(
+                bounds.start, Returning.windowDays, calendar: session.calendar),
             end: bounds.end)
         let all = try tx.presentations(arrivedIn: lookBack)
         return ReferralFigures(
             week: span, referrals: try tx.referrals(requestedIn: span), presentations: all,
-            history: all)
+            history: all, calendar: session.calendar)
     }
 }
 

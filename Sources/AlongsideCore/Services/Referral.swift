@@ -153,7 +153,7 @@ public struct ReferralFigures: Sendable, Equatable {
     /// before the week or in it (`history`; more is harmless).
     public init(
         week span: TimeSpan, referrals: [Referral], presentations: [Presentation],
-        history: [Presentation]
+        history: [Presentation], calendar: SiteCalendar
     ) {
         let inWeek = referrals.filter { $0.requestedAt >= span.start && $0.requestedAt < span.end }
         made = inWeek.count
@@ -172,8 +172,12 @@ public struct ReferralFigures: Sendable, Equatable {
         }
         let week = presentations.filter { $0.arrivedAt >= span.start && $0.arrivedAt < span.end }
         let index = PersonIndex(history + presentations)
-        reattended7d = week.filter { index.previous(of: $0, withinDays: 7) != nil }.count
-        reattended30d = week.filter { index.previous(of: $0, withinDays: 30) != nil }.count
+        reattended7d = week.filter {
+            index.previous(of: $0, withinDays: 7, calendar: calendar) != nil
+        }.count
+        reattended30d = week.filter {
+            index.previous(of: $0, withinDays: 30, calendar: calendar) != nil
+        }.count
     }
 }
 
@@ -192,9 +196,13 @@ public struct PersonIndex: Sendable {
     }
 
     /// The latest presentation by the same person that arrived before `p` and no more than
-    /// `days` × 24 hours before it (nil when none, or `p` has no NHS number or ref).
-    public func previous(of p: Presentation, withinDays days: Int) -> Presentation? {
-        let earliest = p.arrivedAt.addingTimeInterval(-Double(days) * 86_400)
+    /// `days` days before it on the site's clocks (so 30 days before 10:00 on 31 October is
+    /// 10:00 on 1 October, whatever the clock change between), nil when none or when `p` has
+    /// no NHS number or ref.
+    public func previous(of p: Presentation, withinDays days: Int, calendar: SiteCalendar)
+        -> Presentation?
+    {
+        let earliest = Self.daysBefore(p.arrivedAt, days, calendar: calendar)
         var candidates: [Presentation] = []
         if let n = p.nhs { candidates += byNHS[n] ?? [] }
         if let r = p.ref { candidates += byRef[r.uppercased()] ?? [] }
@@ -202,24 +210,43 @@ public struct PersonIndex: Sendable {
             $0.number != p.number && $0.arrivedAt < p.arrivedAt && $0.arrivedAt >= earliest
         }.max { ($0.arrivedAt, $0.number) < ($1.arrivedAt, $1.number) }
     }
+
+    /// The instant `days` days before `instant` on the site's clocks (the same wall-clock
+    /// time; where that time does not exist, `days` × 24 hours before).
+    public static func daysBefore(_ instant: Date, _ days: Int, calendar: SiteCalendar) -> Date {
+        let local = calendar.localDateTime(instant)
+        if let earlier = LocalDateTime(
+            date: local.date.adding(days: -days), hour: local.hour, minute: local.minute,
+            second: local.second), let t = try? calendar.instant(for: earlier)
+        {
+            return t
+        }
+        return instant.addingTimeInterval(-Double(days) * 86_400)
+    }
 }
 
 /// What `register` says about a person who presented in the last 30 days.
 public struct Returning: Sendable, Equatable {
     /// The previous presentation.
     public var previous: Presentation
-    /// Whole days from the previous arrival to this one.
+    /// Days from the previous arrival's date to this one's, in the site's zone (0: the same
+    /// day).
     public var days: Int
 
     /// The days a person counts as returning.
     public static let windowDays = 30
 
     /// The returning note for `p`, from the same person's `earlier` presentations.
-    public static func check(_ p: Presentation, earlier: [Presentation]) -> Returning? {
-        guard let prev = PersonIndex(earlier).previous(of: p, withinDays: windowDays) else {
-            return nil
-        }
+    public static func check(_ p: Presentation, earlier: [Presentation], calendar: SiteCalendar)
+        -> Returning?
+    {
+        guard
+            let prev = PersonIndex(earlier).previous(
+                of: p, withinDays: windowDays, calendar: calendar)
+        else { return nil }
         return Returning(
-            previous: prev, days: Int(p.arrivedAt.timeIntervalSince(prev.arrivedAt) / 86_400))
+            previous: prev,
+            days: calendar.localDate(p.arrivedAt).daysSinceEpoch
+                - calendar.localDate(prev.arrivedAt).daysSinceEpoch)
     }
 }
