@@ -52,16 +52,6 @@ extension Service {
 }
 
 extension SQLiteTransaction {
-    private func auditReferral(
-        _ action: String, entity: String?, before: JSONValue?, after: JSONValue?
-    ) throws {
-        guard let context else {
-            preconditionFailure("a change was attempted in a read transaction")
-        }
-        try AuditChain.append(
-            db, context: context, action: action, entity: entity, before: before, after: after)
-    }
-
     func services() throws -> [Service] {
         var schedules: [String: [RegularSchedule]] = [:]
         for row in try Row.fetchAll(
@@ -125,7 +115,7 @@ extension SQLiteTransaction {
             }
         }
         let digest = SHA256.hash(data: Data(JSONValue.array(services.map(\.canonical)).text.utf8))
-        try auditReferral(
+        try audit(
             "import", entity: "services", before: .object([("services", .int(before))]),
             after: .object([
                 ("services", .int(services.count)),
@@ -194,7 +184,7 @@ extension SQLiteTransaction {
             ])
         var stored = r
         stored.number = Int(db.lastInsertedRowID)
-        try auditReferral(
+        try audit(
             "refer", entity: PresentationID.format(r.presentation), before: nil,
             after: stored.auditJSON)
         return stored.number
@@ -216,7 +206,7 @@ extension SQLiteTransaction {
                 r.status.rawValue, r.acceptedAt?.storedSeconds, r.attendedAt?.storedSeconds,
                 r.completedAt?.storedSeconds, r.endedAt?.storedSeconds, r.number,
             ])
-        try auditReferral(
+        try audit(
             "referral", entity: PresentationID.format(r.presentation), before: before.auditJSON,
             after: r.auditJSON)
     }

@@ -11,6 +11,14 @@ struct ExportCommand: ParsableCommand {
         subcommands: [ExportFHIR.self, ExportECDS.self])
 }
 
+/// The options both exports take.
+struct ExportOptions: ParsableArguments {
+    @Option(help: "The week, YYYY-Www (default: the last complete week).")
+    var week: String?
+    @Option(help: "Write the export to this file (mode 0600) instead of printing it.")
+    var out: String?
+}
+
 /// What both exports share: the week, the output file, the audit entry.
 enum ExportRun {
     static func run(
@@ -54,14 +62,13 @@ struct ExportFHIR: ConsoleCommand {
             """)
     static let requiredRole = Role.admin
 
-    @Option(help: "The week, YYYY-Www (default: the last complete week).")
-    var week: String?
-    @Option(help: "Write the bundle to this file (mode 0600) instead of printing it.")
-    var out: String?
+    @OptionGroup var options: ExportOptions
 
     func execute(_ session: Session) throws -> String {
         let now = session.now
-        return try ExportRun.run(kind: "fhir", week: week, out: out, session: session) {
+        return try ExportRun.run(
+            kind: "fhir", week: options.week, out: options.out, session: session
+        ) {
             week, presentations, tx in
             let bounds = session.calendar.interval(of: week)
             let referrals = try tx.referrals(
@@ -70,7 +77,7 @@ struct ExportFHIR: ConsoleCommand {
                 presentations: presentations, referrals: referrals,
                 snomed: session.config.referralSnomed, site: session.config.site,
                 calendar: session.calendar, generatedAt: now
-            ).text + (out == nil ? "" : "\n")
+            ).text + (options.out == nil ? "" : "\n")
         }
     }
 }
@@ -93,20 +100,19 @@ struct ExportECDS: ConsoleCommand {
             """)
     static let requiredRole = Role.admin
 
-    @Option(help: "The week, YYYY-Www (default: the last complete week).")
-    var week: String?
-    @Option(help: "Write the rows to this file (mode 0600) instead of printing them.")
-    var out: String?
+    @OptionGroup var options: ExportOptions
 
     func execute(_ session: Session) throws -> String {
-        try ExportRun.run(kind: "ecds", week: week, out: out, session: session) {
+        try ExportRun.run(
+            kind: "ecds", week: options.week, out: options.out, session: session
+        ) {
             _, presentations, _ in
             let doc = CSV.document(
                 header: NHSExports.ecdsColumns,
                 rows: NHSExports.ecdsRows(
                     presentations, snomed: session.config.referralSnomed,
-                    calendar: session.calendar), crlf: out != nil)
-            return out == nil ? doc : "\u{FEFF}" + doc
+                    calendar: session.calendar), crlf: options.out != nil)
+            return options.out == nil ? doc : "\u{FEFF}" + doc
         }
     }
 }

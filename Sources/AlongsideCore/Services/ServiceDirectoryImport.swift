@@ -232,45 +232,41 @@ public enum ServiceDirectoryImport {
             return ok
         }
 
-        // service_areas.csv
-        if let t = tables["service_areas.csv"] {
-            let f = "service_areas.csv"
+        /// Adds each row's value to its service's list: `resolve` gives the value to keep,
+        /// or nil after reporting why the row's value is refused.
+        func link(
+            _ f: String, _ column: String, _ list: WritableKeyPath<Service, [String]>,
+            _ resolve: (String, CSVRecord) -> String?
+        ) {
+            guard let t = tables[f] else { return }
             let ids = rowIDs(f, t)
-            let byName = Dictionary(
-                localities.localities.map { ($0.name.lowercased(), $0.id) }) { a, _ in a }
             for row in t.rows {
                 let o = owner(f, t, row)
-                let area = text(t, row, "service_area")
-                let locality =
-                    localities.locality(area)?.id ?? byName[area.lowercased()]
-                if locality == nil {
-                    fail(
-                        f, row.line,
-                        "service_area '\(area)' is not a known locality id or name"
-                            + Suggestion.didYouMean(area.lowercased(), in: localities.ids))
+                let value = resolve(text(t, row, column), row)
+                guard ids[row.line] == true, let i = o ?? nil, let value else { continue }
+                if !services[i][keyPath: list].contains(value) {
+                    services[i][keyPath: list].append(value)
                 }
-                guard ids[row.line] == true, let i = o ?? nil, let locality else { continue }
-                if !services[i].areas.contains(locality) { services[i].areas.append(locality) }
             }
         }
-
-        // service_taxonomies.csv
-        if let t = tables["service_taxonomies.csv"] {
-            let f = "service_taxonomies.csv"
-            let ids = rowIDs(f, t)
-            for row in t.rows {
-                let o = owner(f, t, row)
-                let tag = text(t, row, "taxonomy_id").lowercased()
-                let known = tags.tag(tag) != nil
-                if !known {
-                    fail(
-                        f, row.line,
-                        "taxonomy_id '\(tag)' is not a lived-experience tag"
-                            + Suggestion.didYouMean(tag, in: tags.ids))
-                }
-                guard ids[row.line] == true, let i = o ?? nil, known else { continue }
-                if !services[i].taxonomies.contains(tag) { services[i].taxonomies.append(tag) }
-            }
+        let byName = Dictionary(
+            localities.localities.map { ($0.name.lowercased(), $0.id) }) { a, _ in a }
+        link("service_areas.csv", "service_area", \.areas) { area, row in
+            if let id = localities.locality(area)?.id ?? byName[area.lowercased()] { return id }
+            fail(
+                "service_areas.csv", row.line,
+                "service_area '\(area)' is not a known locality id or name"
+                    + Suggestion.didYouMean(area.lowercased(), in: localities.ids))
+            return nil
+        }
+        link("service_taxonomies.csv", "taxonomy_id", \.taxonomies) { value, row in
+            let tag = value.lowercased()
+            if tags.tag(tag) != nil { return tag }
+            fail(
+                "service_taxonomies.csv", row.line,
+                "taxonomy_id '\(tag)' is not a lived-experience tag"
+                    + Suggestion.didYouMean(tag, in: tags.ids))
+            return nil
         }
 
         // regular_schedules.csv
