@@ -52,14 +52,34 @@ extension Service {
 }
 
 extension SQLiteTransaction {
-    func services() throws -> [Service] {
+    func services(need: String?, activeOnly: Bool) throws -> [Service] {
+        var filter = "1"
+        var args: [(any DatabaseValueConvertible)?] = []
+        if activeOnly { filter += " AND status = 'active'" }
+        if let need {
+            // taxonomies is a ';' list of tags, which hold no ';' or '%'.
+            filter += " AND ';' || taxonomies || ';' LIKE ?"
+            args.append("%;\(need.lowercased());%")
+        }
+        return try loadServices(where: filter, StatementArguments(args))
+    }
+
+    func service(_ id: String) throws -> Service? {
+        try loadServices(where: "id = ?", [id]).first
+    }
+
+    /// Services matching `filter` (on the service table), with their schedules, in order.
+    private func loadServices(where filter: String, _ arguments: StatementArguments) throws
+        -> [Service]
+    {
         var schedules: [String: [RegularSchedule]] = [:]
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT service_id, id, freq, byday, opens_at, closes_at, valid_from, valid_to
-                FROM service_schedule ORDER BY rowid
-                """)
+                FROM service_schedule
+                WHERE service_id IN (SELECT id FROM service WHERE \(filter)) ORDER BY rowid
+                """, arguments: arguments)
         {
             let days = Set(
                 (row[3] as String).split(separator: ",").compactMap { Weekday(rawValue: String($0)) })
@@ -75,8 +95,8 @@ extension SQLiteTransaction {
             sql: """
                 SELECT id, name, description, status, email, url, minimum_age, maximum_age,
                        areas, taxonomies
-                FROM service ORDER BY position
-                """
+                FROM service WHERE \(filter) ORDER BY position
+                """, arguments: arguments
         ).map { row in
             let id: String = row[0]
             return Service(

@@ -113,8 +113,11 @@ public protocol StoreReading {
     func nextMentorID() throws -> String
     /// How many closed presentations before `cutoff` still hold identifiers.
     func countIdentifiable(closedBefore cutoff: Date) throws -> Int
-    /// The directory of local services, in the order imported (spec §12).
-    func services() throws -> [Service]
+    /// The directory of local services, in the order imported (spec §12); with `need`, only
+    /// those with that taxonomy tag, and with `activeOnly`, only active ones.
+    func services(need: String?, activeOnly: Bool) throws -> [Service]
+    /// The service with that id (without regard to case).
+    func service(_ id: String) throws -> Service?
     /// A presentation's onward referrals, oldest first.
     func referrals(presentation: Int) throws -> [Referral]
     /// Onward referrals made in `span`, oldest first.

@@ -49,13 +49,12 @@ struct Refer: ConsoleCommand {
         if when > now { throw CommandError.field("--at", "is in the future") }
         let stored = try session.write("refer") { tx in
             let p = try session.presentation(presentation, in: tx)
-            let services = try tx.services()
-            guard let s = services.first(where: { $0.id.lowercased() == service.lowercased() })
-            else {
+            guard let s = try tx.service(service) else {
+                let ids = try tx.services(need: nil, activeOnly: true).map(\.id)
                 throw CommandError.field(
                     "SERVICE",
                     "no service '\(service)' in the directory"
-                        + Suggestion.didYouMean(service, in: services.map(\.id))
+                        + Suggestion.didYouMean(service, in: ids)
                         + "; see 'services'")
             }
             guard s.isActive else {

@@ -45,11 +45,15 @@ struct ServicesList: ConsoleCommand {
         }
         let locality = try self.locality.map { try session.locality($0, option: "--locality") }
         let now = session.now
-        let services = try session.read { try $0.services() }
+        let (services, any) = try session.read { tx in
+            let found = try tx.services(need: need?.first, activeOnly: true)
+            if !found.isEmpty { return (found, true) }
+            return (found, !(try tx.services(need: nil, activeOnly: false).isEmpty))
+        }
         let hits = ServiceSearch.find(
             services, need: need?.first, locality: locality, openAt: openNow ? now : nil,
             now: now, localities: session.localities, calendar: session.calendar)
-        return ServicesView.render(hits, format: format, session: session, empty: services.isEmpty)
+        return ServicesView.render(hits, format: format, session: session, empty: !any)
     }
 }
 
@@ -194,7 +198,7 @@ struct ServicesImport: ConsoleCommand {
                     + "import again")
         }
         let replaced = try session.write("services import") { tx in
-            let before = try tx.services().count
+            let before = try tx.services(need: nil, activeOnly: false).count
             try tx.replaceServices(services)
             return before
         }
