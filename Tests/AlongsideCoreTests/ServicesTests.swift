@@ -325,3 +325,18 @@ struct FHIRStatusTests {
         #expect(NHSExports.serviceRequestStatus(p, voided: true) == "entered-in-error")
     }
 }
+
+@Suite("FHIR bundle ids")
+struct FHIRBundleIDTests {
+    @Test func idsAreUUIDsFixedBySiteKindAndNumber() throws {
+        let a = NHSExports.uuid(site: "main", "Task", 12)
+        #expect(a == NHSExports.uuid(site: "main", "Task", 12))
+        #expect(a != NHSExports.uuid(site: "north", "Task", 12))
+        #expect(a != NHSExports.uuid(site: "main", "Task", 13))
+        #expect(a != NHSExports.uuid(site: "main", "ServiceRequest", 12))
+        let uuid = try #require(UUID(uuidString: a))
+        #expect(uuid.uuidString.lowercased() == a)
+        #expect(Array(a)[14] == "8")  // version 8
+        #expect("89ab".contains(Array(a)[19]))  // RFC variant
+    }
+}

@@ -37,12 +37,27 @@ public enum NHSExports {
         }
     }
 
-    /// A UUID-shaped id fixed by `kind` and `number`, so the same export gives the same
-    /// bundle and references resolve within it.
-    static func uuid(_ kind: Int, _ number: Int) -> String {
-        let n = String(UInt64(max(0, number)), radix: 16)
-        let tail = String(repeating: "0", count: max(0, 12 - n.count)) + n
-        return String(format: "a1%06x-0000-4000-8000-", kind) + String(tail.suffix(12))
+    /// A UUID (RFC 9562 version 8) fixed by the site, the kind of resource and its number,
+    /// so the same export gives the same bundle, references resolve within it, and two
+    /// sites' bundles never share an id. Not a secret: derived by FNV-1a from what it names.
+    public static func uuid(site: String, _ kind: String, _ number: Int) -> String {
+        func fnv(_ seed: UInt64) -> UInt64 {
+            var h = seed
+            for byte in "alongside|\(site)|\(kind)|\(number)".utf8 {
+                h ^= UInt64(byte)
+                h = h &* 0x0000_0100_0000_01B3
+            }
+            return h
+        }
+        let high = (fnv(0xCBF2_9CE4_8422_2325) & ~0xF000) | 0x8000  // version 8
+        let low = (fnv(0x8422_2325_CBF2_9CE4) & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        func hex(_ v: UInt64) -> String {
+            let digits = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        let h = Array(hex(high) + hex(low))
+        return [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]]
+            .map { String($0) }.joined(separator: "-")
     }
 
     /// The FHIR R4 `Bundle` (type `collection`) of the presentations given (with their
@@ -73,7 +88,7 @@ public enum NHSExports {
             entries.append(.object([("fullUrl", .string(url)), ("resource", .object(resource))]))
         }
         var patients: [String: String] = [:]  // identifier key → fullUrl
-        var patientNumber = 0
+        /// The person's Patient entry (made at their first presentation in the bundle).
         func patient(_ p: Presentation) -> String {
             var identifier: (String, String)? = nil
             if let n = p.nhs {
@@ -82,10 +97,9 @@ public enum NHSExports {
                 identifier = (localRefSystem(site: site), r)
             }
             if let identifier, let url = patients["\(identifier.0)|\(identifier.1)"] { return url }
-            patientNumber += 1
-            let url = "urn:uuid:" + uuid(1, patientNumber)
+            let url = "urn:uuid:" + uuid(site: site, "Patient", p.number)
             var resource: [(String, JSONValue)] = [
-                ("resourceType", .string("Patient")), ("id", .string("patient-\(patientNumber)")),
+                ("resourceType", .string("Patient")), ("id", .string("patient-\(p.id)")),
             ]
             if let identifier {
                 resource.append((
@@ -103,7 +117,7 @@ public enum NHSExports {
         for p in presentations {
             let subject = patient(p)
             let voided = voided.contains(p.number)
-            let requestURL = "urn:uuid:" + uuid(2, p.number)
+            let requestURL = "urn:uuid:" + uuid(site: site, "ServiceRequest", p.number)
             entry(
                 requestURL,
                 [
@@ -142,10 +156,10 @@ public enum NHSExports {
                 if let closed = p.closedAt { period.append(("end", t(closed))) }
                 task.append(("executionPeriod", .object(period)))
             }
-            entry("urn:uuid:" + uuid(3, p.number), task)
+            entry("urn:uuid:" + uuid(site: site, "Task", p.number), task)
             for r in byPresentation[p.number] ?? [] {
                 entry(
-                    "urn:uuid:" + uuid(4, r.number),
+                    "urn:uuid:" + uuid(site: site, "Referral", r.number),
                     [
                         ("resourceType", .string("ServiceRequest")),
                         ("id", .string("onward-\(r.id)")),
