@@ -25,7 +25,8 @@ extension Referral {
     /// The audit view (no personal data: the presentation is named by its id).
     var auditJSON: JSONValue {
         .object([
-            ("referral", .string(id)), ("presentation", .string(PresentationID.format(presentation))),
+            ("referral", .string(id)),
+            ("presentation", .string(PresentationID.format(presentation))),
             ("service", .string(serviceID)), ("status", .string(status.rawValue)),
             ("consent", .string("given")),
         ])
@@ -37,7 +38,8 @@ extension Service {
     var canonical: JSONValue {
         .array([
             .string(id), .string(name), .string(description), .string(status), .string(email),
-            .string(url), minimumAge.map { .int($0) } ?? .null, maximumAge.map { .int($0) } ?? .null,
+            .string(url), minimumAge.map { .int($0) } ?? .null,
+            maximumAge.map { .int($0) } ?? .null,
             .string(ListField.encode(areas)), .string(ListField.encode(taxonomies)),
             .array(
                 schedules.map {
@@ -82,7 +84,9 @@ extension SQLiteTransaction {
                 """, arguments: arguments)
         {
             let days = Set(
-                (row[3] as String).split(separator: ",").compactMap { Weekday(rawValue: String($0)) })
+                (row[3] as String).split(separator: ",").compactMap {
+                    Weekday(rawValue: String($0))
+                })
             schedules[(row[0] as String).lowercased(), default: []].append(
                 RegularSchedule(
                     id: row[1], freq: RegularSchedule.Frequency(rawValue: row[2]) ?? .weekly,

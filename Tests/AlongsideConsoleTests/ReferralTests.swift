@@ -50,11 +50,13 @@ struct ReferralBinaryTests {
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout.contains("Imported 13 services (12 active"))
         let debt = try #require(
-            try s.json("services --need debt --locality fleetwood --format json") as? [[String: Any]])
+            try s.json("services --need debt --locality fleetwood --format json")
+                as? [[String: Any]])
         #expect(debt.map { $0.string("service") } == ["fylde-debt-advice"])
         #expect(debt[0].number("distance_km") == 0)
         // Nearest first from Kirkham: services covering it (0 km), then farther ones.
-        let all = try #require(try s.json("services --locality kirkham --format json") as? [[String: Any]])
+        let all = try #require(
+            try s.json("services --locality kirkham --format json") as? [[String: Any]])
         let distances = all.compactMap { $0.number("distance_km") }
         #expect(distances == distances.sorted() && distances.first == 0 && distances.count == 12)
         #expect(!all.contains { $0.string("service") == "garstang-befriending" }, "not active")
@@ -67,12 +69,16 @@ struct ReferralBinaryTests {
 
     @Test func openNowUsesTheSiteZoneOnTheDayTheClocksGoForward() throws {
         // Sunday 2026-03-29: the recovery hub opens daily at 10:00 local, which is 09:00Z.
-        for (instant, open) in [("2026-03-29T08:59:00+00:00", false), ("2026-03-29T09:00:00+00:00", true)] {
+        for (instant, open) in [
+            ("2026-03-29T08:59:00+00:00", false), ("2026-03-29T09:00:00+00:00", true),
+        ] {
             let s = try Sandbox(now: Times.parse(instant)!)
             _ = try s.commands(["services import \(shippedDirectory)"])
             let hits = try #require(
                 try s.json("services --need alcohol --open-now --format json") as? [[String: Any]])
-            #expect(hits.map { $0.string("service") } == (open ? ["lytham-alcohol-recovery"] : []), "\(instant)")
+            #expect(
+                hits.map { $0.string("service") } == (open ? ["lytham-alcohol-recovery"] : []),
+                "\(instant)")
         }
     }
 
@@ -80,11 +86,14 @@ struct ReferralBinaryTests {
         let s = try Sandbox(now: wednesday)
         _ = try s.commands(["services import \(shippedDirectory)", "staff add lia liaison"])
         var bad = oneService
-        bad["services.csv"] = "id,name,description,status,email,url\nsolo,Solo,x,active\nsolo2,Two,x,shut,,\n"
+        bad["services.csv"] =
+            "id,name,description,status,email,url\nsolo,Solo,x,active\nsolo2,Two,x,shut,,\n"
         let dir = try writeDirectory(s, name: "bad", files: bad)
         let r = try s.commands(["services import \(dir)"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("\(dir)/services.csv:2: this row has 4 fields but the header has 6"), "\(r)")
+        #expect(
+            r.stderr.contains("\(dir)/services.csv:2: this row has 4 fields but the header has 6"),
+            "\(r)")
         #expect(r.stderr.contains("\(dir)/services.csv:3: status 'shut'"))
         #expect(r.stderr.contains("nothing imported"))
         #expect(try SQLiteShell.query(s.db, "SELECT count(*) FROM service") == "13")
@@ -97,7 +106,9 @@ struct ReferralBinaryTests {
         let list = try #require(try s.json("services --format json") as? [[String: Any]])
         #expect(list.map { $0.string("service") } == ["solo"])
         let audit = try SQLiteShell.query(
-            s.db, "SELECT count(*) FROM audit WHERE command = 'services import' AND after LIKE '%sha256%'")
+            s.db,
+            "SELECT count(*) FROM audit WHERE command = 'services import' AND after LIKE '%sha256%'"
+        )
         #expect(audit == "2")
     }
 
@@ -131,7 +142,8 @@ struct ReferralBinaryTests {
         ] {
             #expect(try s.commands([wrong]).status == 1, "\(wrong)")
         }
-        _ = try s.commands(["refer P1 fylde-recovery-college --consent given --at 2026-11-21T10:00"])
+        _ = try s.commands(["refer P1 fylde-recovery-college --consent given --at 2026-11-21T10:00"]
+        )
         let skip = try s.commands(["referral P1 fylde-recovery-college completed"])
         #expect(skip.status == 1 && skip.stderr.contains("next it can be accepted"), "\(skip)")
         #expect(try referralRows(s) == 3)
@@ -141,9 +153,11 @@ struct ReferralBinaryTests {
         #expect(referrals.map { $0.string("status") } == ["completed", "declined", "requested"])
         #expect(referrals[0].string("attended_at") == "2026-11-19T10:00:00+00:00")
         let text = try s.commands(["show P1"])
-        #expect(text.stdout.contains("Onward referrals:") && text.stdout.contains("fylde-debt-advice"))
+        #expect(
+            text.stdout.contains("Onward referrals:") && text.stdout.contains("fylde-debt-advice"))
 
-        let summary = try #require(try s.json("summary week 2026-W47 --format json") as? [String: Any])
+        let summary = try #require(
+            try s.json("summary week 2026-W47 --format json") as? [String: Any])
         let onward = try #require(summary.object("onward_referrals"))
         #expect(onward["made"] as? Int == 3)
         let byService = try #require(onward["by_service"] as? [[String: Any]])
@@ -151,7 +165,8 @@ struct ReferralBinaryTests {
         #expect(
             [debt["made"], debt["accepted"], debt["attended"], debt["completed"]].map { $0 as? Int }
                 == [1, 1, 1, 1])
-        let housing = try #require(byService.first { $0.string("service") == "blackpool-housing-options" })
+        let housing = try #require(
+            byService.first { $0.string("service") == "blackpool-housing-options" })
         #expect([housing["made"], housing["accepted"]].map { $0 as? Int } == [1, 0])
     }
 
@@ -159,7 +174,8 @@ struct ReferralBinaryTests {
         let s = try Sandbox(now: wednesday)
         _ = try s.commands(closedP1)
         let again = try s.run([
-            "-c", "register --locality blackpool --needs debt --ref rx1 --at 2026-11-20T10:00 --format json",
+            "-c",
+            "register --locality blackpool --needs debt --ref rx1 --at 2026-11-20T10:00 --format json",
         ])
         #expect(again.status == 0, "\(again)")
         let json = try #require(try again.json() as? [String: Any])
@@ -168,30 +184,42 @@ struct ReferralBinaryTests {
         #expect(returning["days"] as? Int == 3)
         #expect(again.stderr.contains("warning: returning") && again.stderr.contains("P1"))
         let fresh = try #require(
-            try s.json("register --locality blackpool --needs debt --ref NEW1 --at 2026-11-21T10:00 --format json")
+            try s.json(
+                "register --locality blackpool --needs debt --ref NEW1 --at 2026-11-21T10:00 --format json"
+            )
                 as? [String: Any])
         #expect(fresh.isNull("returning"))
         // By NHS number, 31 days later: no longer returning; 30 days later, still returning.
-        _ = try s.commands(["register --locality blackpool --needs debt --nhs 4010232137 --at 2026-10-01T10:00"])
+        _ = try s.commands([
+            "register --locality blackpool --needs debt --nhs 4010232137 --at 2026-10-01T10:00"
+        ])
         let late = try #require(
-            try s.json("register --locality blackpool --needs debt --nhs 4010232137 --at 2026-11-01T10:00:01 --format json")
+            try s.json(
+                "register --locality blackpool --needs debt --nhs 4010232137 --at 2026-11-01T10:00:01 --format json"
+            )
                 as? [String: Any])
         #expect(late.isNull("returning"))
         let within = try #require(
-            try s.json("register --locality blackpool --needs debt --nhs 4010232137 --at 2026-10-31T10:00 --format json")
+            try s.json(
+                "register --locality blackpool --needs debt --nhs 4010232137 --at 2026-10-31T10:00 --format json"
+            )
                 as? [String: Any])
         #expect(within.object("returning")?.string("previous") == "P4")
 
-        let summary = try #require(try s.json("summary week 2026-W47 --format json") as? [String: Any])
+        let summary = try #require(
+            try s.json("summary week 2026-W47 --format json") as? [String: Any])
         #expect(summary["reattended_7d"] as? Int == 1 && summary["reattended_30d"] as? Int == 1)
 
         let found = try #require(try s.json("find --ref Rx1 --format json") as? [[String: Any]])
         #expect(found.map { $0.string("presentation") } == ["P1", "P2"])
-        #expect(found[0].string("outcome") == "referred-community" && found[0].string("mentor") == "M1")
-        let byNHS = try #require(try s.json("find --nhs '401 023 2137' --format json") as? [[String: Any]])
+        #expect(
+            found[0].string("outcome") == "referred-community" && found[0].string("mentor") == "M1")
+        let byNHS = try #require(
+            try s.json("find --nhs '401 023 2137' --format json") as? [[String: Any]])
         #expect(byNHS.map { $0.string("presentation") } == ["P4", "P6", "P5"])
         let audit = try SQLiteShell.query(
-            s.db, "SELECT coalesce(after, '') FROM audit WHERE command = 'find' AND action = 'read'")
+            s.db, "SELECT coalesce(after, '') FROM audit WHERE command = 'find' AND action = 'read'"
+        )
         #expect(audit.contains("P1") && !audit.contains("RX1") && !audit.contains("4010232137"))
     }
 }
@@ -224,8 +252,9 @@ struct ExportBinaryTests {
             ["services import \(shippedDirectory)"] + closedP1 + [
                 "shift add M1 2026-11-10T08:00 2026-11-10T20:00",
                 "register --locality fleetwood --needs housing --at 2026-11-10T09:00",  // W46: P2
-                "register --locality fleetwood --needs housing --at 2026-11-18T09:00",  // P3 waiting
-                "register --locality preston --needs debt --ref LOCAL9 --at 2026-11-18T09:30",  // P4
+                // P3 waits; P4 (ref only) finds no mentor.
+                "register --locality fleetwood --needs housing --at 2026-11-18T09:00",
+                "register --locality preston --needs debt --ref LOCAL9 --at 2026-11-18T09:30",
                 "close P4 no-mentor-available --at 2026-11-18T11:00",
                 "register --locality preston --needs debt --at 2026-11-19T09:30",  // P5
                 "close P5 left-before-seen --at 2026-11-19T10:00",
@@ -245,14 +274,16 @@ struct ExportBinaryTests {
         try setUp(s)
         _ = try s.commands(["staff add lia liaison"])
         let out = s.root.appendingPathComponent("w47.fhir.json").path
-        #expect(try s.commands(["export fhir --week 2026-W47 --out \(out)"], asUser: "lia").status == 1)
+        #expect(
+            try s.commands(["export fhir --week 2026-W47 --out \(out)"], asUser: "lia").status == 1)
         let r = try s.commands(["export fhir --week 2026-W47 --out \(out)"])
         #expect(r.status == 0, "\(r)")
         let check = FHIRValidator.run([FHIRValidator.script, out])
         #expect(check.status == 0, "\(check.output)")
 
         let bundle = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out)))
+                as? [String: Any])
         #expect(bundle.string("resourceType") == "Bundle" && bundle.string("type") == "collection")
         let resources = try #require(bundle.list("entry")).compactMap { $0.object("resource") }
         let requests = resources.filter { $0.string("resourceType") == "ServiceRequest" }
@@ -263,20 +294,29 @@ struct ExportBinaryTests {
             let authored = try #require(resource.string("authoredOn"))
             #expect(authored.hasPrefix("2026-11-1") && authored >= "2026-11-16", "\(authored)")
         }
-        #expect(tasks.map { $0.string("status") } == ["completed", "requested", "failed", "cancelled"])
-        #expect(requests.prefix(4).allSatisfy { ($0.object("code")?["coding"] as? [[String: Any]])?.first?.string("code") == "871731000000106" })
+        #expect(
+            tasks.map { $0.string("status") } == ["completed", "requested", "failed", "cancelled"])
+        #expect(
+            requests.prefix(4).allSatisfy {
+                ($0.object("code")?["coding"] as? [[String: Any]])?.first?.string("code")
+                    == "871731000000106"
+            })
         let patients = resources.filter { $0.string("resourceType") == "Patient" }
-        let systems = patients.compactMap { ($0["identifier"] as? [[String: Any]])?.first?.string("system") }
+        let systems = patients.compactMap {
+            ($0["identifier"] as? [[String: Any]])?.first?.string("system")
+        }
         #expect(systems.contains("https://fhir.nhs.uk/Id/nhs-number"))
         #expect(systems.contains { $0.hasSuffix(":ref") })
         #expect(patients.count == 4)  // P3 and P5 have no identifier: one each
         let file = try String(contentsOfFile: out, encoding: .utf8)
         #expect(!file.contains("wyre-housing") && !file.contains("2026-11-10"))
-        let exported = try SQLiteShell.query(s.db, "SELECT count(*) FROM audit WHERE action = 'export'")
+        let exported = try SQLiteShell.query(
+            s.db, "SELECT count(*) FROM audit WHERE action = 'export'")
         #expect(exported == "1")
 
         // The checker can fail: a code outside its value set is refused.
-        let broken = file.replacingOccurrences(of: "\"intent\":\"order\"", with: "\"intent\":\"wish\"")
+        let broken = file.replacingOccurrences(
+            of: "\"intent\":\"order\"", with: "\"intent\":\"wish\"")
         let bad = s.root.appendingPathComponent("bad.json").path
         try broken.write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(FHIRValidator.run([FHIRValidator.script, bad]).status == 1)
@@ -291,7 +331,8 @@ struct ExportBinaryTests {
         try setUp(s)
         let r = try s.commands(["export fhir --week 2026-W47", "export ecds --week 2026-W47"])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdout.contains("\"code\":\"1234567890\"") && !r.stdout.contains("871731000000106"))
+        #expect(
+            r.stdout.contains("\"code\":\"1234567890\"") && !r.stdout.contains("871731000000106"))
     }
 
     @Test func theECDSRowsHaveThePinnedColumnsAndOffsets() throws {
@@ -308,8 +349,14 @@ struct ExportBinaryTests {
         #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
         let lines = text.components(separatedBy: "\r\n")
-        #expect(lines[0] == "presentation,nhs_number,ed_arrival,service_request,referral_assessment,referred_to_service,outcome")
-        #expect(lines[1] == "P1,9434765919,2026-10-20T09:40:00+01:00,2026-10-20T10:00:00+01:00,,871731000000106,")
+        #expect(
+            lines[0]
+                == "presentation,nhs_number,ed_arrival,service_request,referral_assessment,referred_to_service,outcome"
+        )
+        #expect(
+            lines[1]
+                == "P1,9434765919,2026-10-20T09:40:00+01:00,2026-10-20T10:00:00+01:00,,871731000000106,"
+        )
         #expect(lines[2] == "P2,,,2026-10-25T12:00:00+00:00,,871731000000106,")
         #expect(lines.count == 4 && lines[3].isEmpty)
     }
@@ -322,11 +369,13 @@ struct PublishBinaryTests {
         var csv = "ref,arrived_at,locality,needs,mentor_id,assigned_at,seen_at,closed_at,outcome\n"
         for i in 0..<13 {
             let day = 16 + i % 7
-            csv += "R\(i),2026-11-\(day)T10:00,blackpool,debt,M1,2026-11-\(day)T10:05,"
+            csv +=
+                "R\(i),2026-11-\(day)T10:00,blackpool,debt,M1,2026-11-\(day)T10:05,"
                 + "2026-11-\(day)T10:\(10 + i),2026-11-\(day)T11:00,supported-discharged\n"
         }
         for i in 0..<3 {
-            csv += "L\(i),2026-11-17T1\(i):00,fleetwood,housing,,,,2026-11-17T1\(i):30,left-before-seen\n"
+            csv +=
+                "L\(i),2026-11-17T1\(i):00,fleetwood,housing,,,,2026-11-17T1\(i):30,left-before-seen\n"
         }
         let file = s.root.appendingPathComponent("history.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
@@ -337,7 +386,8 @@ struct PublishBinaryTests {
     @Test func theWeekIsPublishedUnderDisclosureControl() throws {
         let s = try Sandbox(now: wednesday)
         try setUp(s)
-        let w = try #require(try s.json("summary week 2026-W47 --publish --format json") as? [String: Any])
+        let w = try #require(
+            try s.json("summary week 2026-W47 --publish --format json") as? [String: Any])
         #expect(w["presentations"] as? Int == 15)  // 16 → 15
         #expect(w["seen"] as? Int == 15)  // 13 → 15
         #expect(w["seen_within_target"] as? Int == 15)
@@ -345,8 +395,11 @@ struct PublishBinaryTests {
         let waits = try #require(w.object("wait_minutes"))
         #expect(waits["median"] as? Double == 16)  // 13 values: shown as computed
         #expect(w.object("not_seen")?["left-before-seen"] as? String == "*")
-        let fleetwood = try #require(w.list("by_locality")?.first { $0.string("locality") == "fleetwood" })
-        #expect(fleetwood.string("presentations") == "*" && fleetwood.string("within_target_pct") == "*")
+        let fleetwood = try #require(
+            w.list("by_locality")?.first { $0.string("locality") == "fleetwood" })
+        #expect(
+            fleetwood.string("presentations") == "*" && fleetwood.string("within_target_pct") == "*"
+        )
         #expect(fleetwood.isNull("median_wait"))
         #expect(w.string("disclosure_control")?.contains("nearest 5") == true)
         let mentor = try #require(w.list("mentors")?.first)

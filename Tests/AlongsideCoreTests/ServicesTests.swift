@@ -21,7 +21,8 @@ private func directory(
     taxonomies: [String] = ["t1,s1,debt"]
 ) -> [String: String] {
     [
-        "services.csv": (["id,name,description,status,email,url,minimum_age,maximum_age"] + services)
+        "services.csv":
+            (["id,name,description,status,email,url,minimum_age,maximum_age"] + services)
             .joined(separator: "\n"),
         "service_areas.csv": (["id,service_id,service_area"] + areas).joined(separator: "\n"),
         "regular_schedules.csv":
@@ -53,9 +54,11 @@ struct ServiceDirectoryTests {
         #expect(s.count == 1)
         #expect(s[0].areas == ["blackpool", "lytham-st-annes"])  // by id and by name
         #expect(s[0].taxonomies == ["debt"])
-        #expect(s[0].schedules == [
-            RegularSchedule(id: "r1", freq: .weekly, byday: [.mo, .tu], opensAt: 540, closesAt: 1020)
-        ])
+        #expect(
+            s[0].schedules == [
+                RegularSchedule(
+                    id: "r1", freq: .weekly, byday: [.mo, .tu], opensAt: 540, closesAt: 1020)
+            ])
     }
 
     @Test func everyProblemIsReportedAsFileAndLine() {
@@ -75,29 +78,41 @@ struct ServiceDirectoryTests {
         // service_taxonomies.csv line 2 has one field too many: nothing else is checked there.
         #expect(
             lines.contains {
-                $0.hasPrefix("dir/service_taxonomies.csv:2: this row has 4 fields but the header has 3")
+                $0.hasPrefix(
+                    "dir/service_taxonomies.csv:2: this row has 4 fields but the header has 3")
             })
         // The rows of a good width are still checked.
         #expect(lines.contains { $0.hasPrefix("dir/service_areas.csv:2: service_area 'atlantis'") })
-        #expect(lines.contains { $0.hasPrefix("dir/service_taxonomies.csv:3: taxonomy_id 'knitting'") })
+        #expect(
+            lines.contains { $0.hasPrefix("dir/service_taxonomies.csv:3: taxonomy_id 'knitting'") })
     }
 
     @Test func rowsAreCheckedFieldByField() {
         let lines = problems(
             directory(
                 areas: ["a1,s1,atlantis", "a2,nope,blackpool", "a1,s1,fleetwood"],
-                schedules: ["r1,s1,MONTHLY,MO,09:00,17:00,,", "r2,s1,WEEKLY,XX,9am,17:00,,",
-                    "r3,s1,WEEKLY,,09:00,17:00,,", "r4,s1,DAILY,,09:00,17:00,2026-05-01,2026-04-01"],
+                schedules: [
+                    "r1,s1,MONTHLY,MO,09:00,17:00,,", "r2,s1,WEEKLY,XX,9am,17:00,,",
+                    "r3,s1,WEEKLY,,09:00,17:00,,", "r4,s1,DAILY,,09:00,17:00,2026-05-01,2026-04-01",
+                ],
                 taxonomies: ["t2,s1,knitting"]))
         #expect(lines.contains { $0.hasPrefix("dir/service_areas.csv:2: service_area 'atlantis'") })
         #expect(lines.contains("dir/service_areas.csv:3: service_id 'nope' is not in services.csv"))
-        #expect(lines.contains("dir/service_areas.csv:4: id 'a1' is given twice in service_areas.csv"))
-        #expect(lines.contains("dir/regular_schedules.csv:2: freq 'MONTHLY' is not WEEKLY or DAILY"))
+        #expect(
+            lines.contains("dir/service_areas.csv:4: id 'a1' is given twice in service_areas.csv"))
+        #expect(
+            lines.contains("dir/regular_schedules.csv:2: freq 'MONTHLY' is not WEEKLY or DAILY"))
         #expect(lines.contains { $0.hasPrefix("dir/regular_schedules.csv:3: byday 'XX'") })
         #expect(lines.contains { $0.hasPrefix("dir/regular_schedules.csv:3: opens_at '9am'") })
-        #expect(lines.contains { $0.hasPrefix("dir/regular_schedules.csv:4: a WEEKLY schedule needs byday") })
-        #expect(lines.contains("dir/regular_schedules.csv:5: valid_to 2026-04-01 is before valid_from 2026-05-01"))
-        #expect(lines.contains { $0.hasPrefix("dir/service_taxonomies.csv:2: taxonomy_id 'knitting'") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("dir/regular_schedules.csv:4: a WEEKLY schedule needs byday")
+            })
+        #expect(
+            lines.contains(
+                "dir/regular_schedules.csv:5: valid_to 2026-04-01 is before valid_from 2026-05-01"))
+        #expect(
+            lines.contains { $0.hasPrefix("dir/service_taxonomies.csv:2: taxonomy_id 'knitting'") })
     }
 
     @Test func aMissingFileOrColumnIsNamed() {
@@ -106,7 +121,10 @@ struct ServiceDirectoryTests {
         texts["service_areas.csv"] = "id,service,service_area\n"
         let lines = problems(texts)
         #expect(lines.contains { $0.hasPrefix("dir/regular_schedules.csv:1: the file is missing") })
-        #expect(lines.contains { $0.hasPrefix("dir/service_areas.csv:1: missing required column 'service_id'") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("dir/service_areas.csv:1: missing required column 'service_id'")
+            })
     }
 
     @Test func searchIsByNeedThenNearestFirst() throws {
@@ -116,7 +134,10 @@ struct ServiceDirectoryTests {
                     "far,Far debt,x,active,,,,", "near,Near debt,x,active,,,,",
                     "closed,Closed debt,x,inactive,,,,", "other,Housing,x,active,,,,",
                 ],
-                areas: ["a1,far,lancaster", "a2,near,fleetwood", "a3,closed,fleetwood", "a4,other,fleetwood"],
+                areas: [
+                    "a1,far,lancaster", "a2,near,fleetwood", "a3,closed,fleetwood",
+                    "a4,other,fleetwood",
+                ],
                 schedules: [],
                 taxonomies: ["t1,far,debt", "t2,near,debt", "t3,closed,debt", "t4,other,housing"]))
         let hits = ServiceSearch.find(
@@ -131,7 +152,10 @@ struct ServiceDirectoryTests {
 struct ScheduleTests {
     let dayTime = Service(
         id: "s", name: "S",
-        schedules: [RegularSchedule(id: "r", freq: .weekly, byday: [.su], opensAt: 9 * 60, closesAt: 17 * 60)])
+        schedules: [
+            RegularSchedule(
+                id: "r", freq: .weekly, byday: [.su], opensAt: 9 * 60, closesAt: 17 * 60)
+        ])
     /// 00:30–03:00 every night, over both clock changes' missing and repeated hours.
     let night = Service(
         id: "n", name: "N",
@@ -201,7 +225,9 @@ struct ReferralStatusTests {
                 var r = Referral(presentation: 1, serviceID: "s", serviceName: "S", requestedAt: t0)
                 r.status = from
                 let ok = (try? r.moved(to: to, at: t0.addingTimeInterval(60))) != nil
-                #expect(ok == Self.allowed.contains("\(from.rawValue)>\(to.rawValue)"), "\(from) → \(to)")
+                #expect(
+                    ok == Self.allowed.contains("\(from.rawValue)>\(to.rawValue)"),
+                    "\(from) → \(to)")
             }
         }
     }
@@ -228,7 +254,8 @@ struct ReturningTests {
         -> Presentation
     {
         Presentation(
-            number: n, ref: ref, nhs: nhs, locality: "blackpool", needs: ["debt"], arrivedAt: utc(at),
+            number: n, ref: ref, nhs: nhs, locality: "blackpool", needs: ["debt"],
+            arrivedAt: utc(at),
             mentorID: mentor)
     }
 
@@ -241,18 +268,29 @@ struct ReturningTests {
         let now = p(9, "2026-11-16T09:00:00Z", nhs: "9434765919")
         let r = Returning.check(now, earlier: earlier, calendar: london)
         #expect(r?.previous.number == 2 && r?.previous.mentorID == "M2" && r?.days == 15)
-        #expect(Returning.check(p(9, "2026-12-02T10:00:01Z", nhs: "9434765919"), earlier: earlier, calendar: london) == nil)
-        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z", ref: "other"), earlier: earlier, calendar: london)?.previous.number == 3)
-        #expect(Returning.check(p(9, "2026-11-16T09:00:00Z"), earlier: earlier, calendar: london) == nil)
+        #expect(
+            Returning.check(
+                p(9, "2026-12-02T10:00:01Z", nhs: "9434765919"), earlier: earlier, calendar: london)
+                == nil)
+        #expect(
+            Returning.check(
+                p(9, "2026-11-16T09:00:00Z", ref: "other"), earlier: earlier, calendar: london)?
+                .previous.number == 3)
+        #expect(
+            Returning.check(p(9, "2026-11-16T09:00:00Z"), earlier: earlier, calendar: london) == nil
+        )
     }
 
     @Test func thirtyDaysAreCountedOnTheSiteClocksAcrossTheClockChange() {
         // 10:00 BST on 1 October is 09:00Z; 10:00 GMT on 31 October is 10:00Z: 30 days
         // and one hour of real time, but 30 days on the clocks.
         let first = [p(1, "2026-10-01T09:00:00Z", ref: "A")]
-        let r = Returning.check(p(2, "2026-10-31T10:00:00Z", ref: "A"), earlier: first, calendar: london)
+        let r = Returning.check(
+            p(2, "2026-10-31T10:00:00Z", ref: "A"), earlier: first, calendar: london)
         #expect(r?.days == 30)
-        #expect(Returning.check(p(2, "2026-10-31T10:00:01Z", ref: "A"), earlier: first, calendar: london) == nil)
+        #expect(
+            Returning.check(
+                p(2, "2026-10-31T10:00:01Z", ref: "A"), earlier: first, calendar: london) == nil)
     }
 
     @Test func reattendanceCountsTheWeeksPresentationsWithAnEarlierOne() {

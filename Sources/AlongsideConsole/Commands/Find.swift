@@ -66,7 +66,9 @@ struct Find: ConsoleCommand {
                     ]
                 })
         default:
-            if found.isEmpty { return "No presentation holds that \(nhs != nil ? "NHS number" : "ref")." }
+            if found.isEmpty {
+                return "No presentation holds that \(nhs != nil ? "NHS number" : "ref")."
+            }
             var t = TextTable(["presentation", "date", "outcome", "mentor"])
             for p in found {
                 t.add([

@@ -29,6 +29,22 @@ enum PublishedSummary {
         }
     }
 
+    /// Rows in the order their published counts give (largest first, `*` after every shown
+    /// count but before 0, then by name), so the order never tells apart the sizes that
+    /// suppression and rounding hide.
+    static func publishedOrder<T>(_ rows: [T], count: (T) -> Int, name: (T) -> String) -> [T] {
+        func rank(_ n: Int) -> Int {
+            switch Disclosure.count(n) {
+            case .value(let v): v == 0 ? -2 : v
+            case .suppressed: -1
+            }
+        }
+        return rows.sorted {
+            let (a, b) = (rank(count($0)), rank(count($1)))
+            return a != b ? a > b : name($0) < name($1)
+        }
+    }
+
     /// The week's figures as published.
     static func week(_ s: WeeklySummary, extras: ReferralFigures?) -> JSONValue {
         func group(_ g: SummaryGroup, key: String) -> JSONValue {
@@ -58,8 +74,18 @@ enum PublishedSummary {
                 ])
             ),
             ("not_seen", .object(s.notSeen.map { ($0.0, count($0.1)) })),
-            ("by_locality", .array(s.byLocality.map { group($0, key: "locality") })),
-            ("by_need", .array(s.byNeed.map { group($0, key: "need") })),
+            (
+                "by_locality",
+                .array(
+                    publishedOrder(s.byLocality, count: \.presentations, name: \.key)
+                        .map { group($0, key: "locality") })
+            ),
+            (
+                "by_need",
+                .array(
+                    publishedOrder(s.byNeed, count: \.presentations, name: \.key)
+                        .map { group($0, key: "need") })
+            ),
             (
                 "mentors",
                 .array(
@@ -80,14 +106,16 @@ enum PublishedSummary {
                         (
                             "by_service",
                             .array(
-                                extras.byService.map {
-                                    .object([
-                                        ("service", .string($0.service)), ("made", count($0.made)),
-                                        ("accepted", count($0.accepted)),
-                                        ("attended", count($0.attended)),
-                                        ("completed", count($0.completed)),
-                                    ])
-                                })
+                                publishedOrder(extras.byService, count: \.made, name: \.service)
+                                    .map {
+                                        .object([
+                                            ("service", .string($0.service)),
+                                            ("made", count($0.made)),
+                                            ("accepted", count($0.accepted)),
+                                            ("attended", count($0.attended)),
+                                            ("completed", count($0.completed)),
+                                        ])
+                                    })
                         ),
                     ])
                 ),
@@ -154,11 +182,14 @@ enum PublishedSummary {
                     }
                     guard !columns.isEmpty else { continue }
                     var t = TextTable(
-                        columns, align: [.left] + Array(repeating: .right, count: columns.count - 1))
+                        columns, align: [.left] + Array(repeating: .right, count: columns.count - 1)
+                    )
                     for r in rows { t.add(r) }
                     lists.append((name.replacingOccurrences(of: "_", with: " "), t))
                 default:
-                    figures.add([name.replacingOccurrences(of: "_", with: " "), cell(value, key: k)])
+                    figures.add([
+                        name.replacingOccurrences(of: "_", with: " "), cell(value, key: k),
+                    ])
                 }
             }
         }
@@ -222,7 +253,9 @@ enum PublishedSummary {
         case .html:
             func table(_ t: TextTable) -> String {
                 var h = "<table>\n<thead><tr>"
-                h += t.columns.map { "<th>\(SummaryHTML.esc($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+                h +=
+                    t.columns.map { "<th>\(SummaryHTML.esc($0))</th>" }.joined()
+                    + "</tr></thead>\n<tbody>\n"
                 for r in t.rows {
                     h += "<tr>" + r.map { "<td>\(SummaryHTML.esc($0))</td>" }.joined() + "</tr>\n"
                 }

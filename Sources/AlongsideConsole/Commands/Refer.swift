@@ -63,7 +63,8 @@ struct Refer: ConsoleCommand {
             }
             if when < p.arrivedAt {
                 throw CommandError.field(
-                    "--at", "is before \(p.id) was referred to peer support "
+                    "--at",
+                    "is before \(p.id) was referred to peer support "
                         + "(\(session.calendar.shortString(p.arrivedAt)))")
             }
             let existing = try tx.referrals(presentation: p.number)
@@ -145,7 +146,8 @@ struct ReferralCommand: ConsoleCommand {
             do { next = try r.moved(to: target, at: when) } catch let error as ReferralError {
                 if case .beforeLastStep = error {
                     throw CommandError.field(
-                        "--at", "is before the referral's last step "
+                        "--at",
+                        "is before the referral's last step "
                             + "(\(session.calendar.shortString(r.lastStepAt)))")
                 }
                 throw CommandError.field("STATUS", error.description)
@@ -162,7 +164,8 @@ enum ReferralView {
     static func json(_ r: Referral, _ cal: SiteCalendar) -> JSONValue {
         func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
         return .object([
-            ("referral", .string(r.id)), ("presentation", .string(PresentationID.format(r.presentation))),
+            ("referral", .string(r.id)),
+            ("presentation", .string(PresentationID.format(r.presentation))),
             ("service", .string(r.serviceID)), ("name", .string(r.serviceName)),
             ("status", .string(r.status.rawValue)), ("consent", .string("given")),
             ("requested_at", t(r.requestedAt)), ("accepted_at", t(r.acceptedAt)),

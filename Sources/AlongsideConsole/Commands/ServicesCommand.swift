@@ -182,7 +182,9 @@ struct ServicesImport: ConsoleCommand {
         func path(_ file: String) -> String { (dir as NSString).appendingPathComponent(file) }
         var texts: [String: String] = [:]
         for file in ServiceDirectoryImport.files
-        where FileManager.default.fileExists(atPath: (full as NSString).appendingPathComponent(file)) {
+        where FileManager.default.fileExists(
+            atPath: (full as NSString).appendingPathComponent(file))
+        {
             texts[file] = try TextFiles.read(path(file), field: "DIR")
         }
         let services: [Service]

@@ -102,12 +102,15 @@ public enum NHSExports {
                 ("resourceType", .string("Patient")), ("id", .string("patient-\(p.id)")),
             ]
             if let identifier {
-                resource.append((
-                    "identifier",
-                    .array([
-                        .object([("system", .string(identifier.0)), ("value", .string(identifier.1))])
-                    ])
-                ))
+                resource.append(
+                    (
+                        "identifier",
+                        .array([
+                            .object([
+                                ("system", .string(identifier.0)), ("value", .string(identifier.1)),
+                            ])
+                        ])
+                    ))
                 patients["\(identifier.0)|\(identifier.1)"] = url
             }
             entry(url, resource)
@@ -179,7 +182,10 @@ public enum NHSExports {
                         ("subject", ref(subject)),
                         ("authoredOn", t(r.requestedAt)),
                         ("performer", .array([.object([("display", .string(r.serviceName))])])),
-                        ("note", .array([.object([("text", .string("status: \(r.status.rawValue)"))])])),
+                        (
+                            "note",
+                            .array([.object([("text", .string("status: \(r.status.rawValue)"))])])
+                        ),
                     ])
             }
         }

@@ -44,7 +44,8 @@ public enum ReferralError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notAllowed(let from, let to):
             from.next.isEmpty
-                ? "the referral is \(from.rawValue), which is final; it cannot become \(to.rawValue)"
+                ? "the referral is \(from.rawValue), which is final; it cannot become "
+                    + to.rawValue
                 : "a \(from.rawValue) referral cannot become \(to.rawValue); next it can be "
                     + from.next.map(\.rawValue).joined(separator: ", ")
         case .beforeLastStep(let s): "is before the referral's last step (\(s))"
@@ -160,7 +161,9 @@ public struct ReferralFigures: Sendable, Equatable {
         var rows: [String: ByService] = [:]
         for r in inWeek {
             let key = r.serviceID.lowercased()
-            var row = rows[key] ?? ByService(service: r.serviceID, made: 0, accepted: 0, attended: 0, completed: 0)
+            var row =
+                rows[key]
+                ?? ByService(service: r.serviceID, made: 0, accepted: 0, attended: 0, completed: 0)
             row.made += 1
             if r.hasReached(.accepted) { row.accepted += 1 }
             if r.hasReached(.attended) { row.attended += 1 }
@@ -172,12 +175,14 @@ public struct ReferralFigures: Sendable, Equatable {
         }
         let week = presentations.filter { $0.arrivedAt >= span.start && $0.arrivedAt < span.end }
         let index = PersonIndex(history + presentations)
-        reattended7d = week.filter {
-            index.previous(of: $0, withinDays: 7, calendar: calendar) != nil
-        }.count
-        reattended30d = week.filter {
-            index.previous(of: $0, withinDays: 30, calendar: calendar) != nil
-        }.count
+        reattended7d =
+            week.filter {
+                index.previous(of: $0, withinDays: 7, calendar: calendar) != nil
+            }.count
+        reattended30d =
+            week.filter {
+                index.previous(of: $0, withinDays: 30, calendar: calendar) != nil
+            }.count
     }
 }
 

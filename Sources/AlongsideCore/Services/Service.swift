@@ -63,7 +63,13 @@ public struct Service: Sendable, Equatable {
 /// A day of the week as RFC 5545 writes it.
 public enum Weekday: String, Sendable, CaseIterable, Comparable {
     /// Monday … Sunday.
-    case mo = "MO", tu = "TU", we = "WE", th = "TH", fr = "FR", sa = "SA", su = "SU"
+    case mo = "MO"
+    case tu = "TU"
+    case we = "WE"
+    case th = "TH"
+    case fr = "FR"
+    case sa = "SA"
+    case su = "SU"
 
     /// 1 (Monday) … 7 (Sunday), as `LocalDate.weekday`.
     public var number: Int { Self.allCases.firstIndex(of: self)! + 1 }

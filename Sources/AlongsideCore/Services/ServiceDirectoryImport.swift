@@ -56,7 +56,9 @@ public enum ServiceDirectoryImport {
         var misshapen: [String: [CSVRecord]] = [:]  // rows of the wrong width, by file
         for file in files {
             guard let text = texts[file] else {
-                fail(file, 1, "the file is missing; the directory needs \(files.joined(separator: ", "))")
+                fail(
+                    file, 1,
+                    "the file is missing; the directory needs \(files.joined(separator: ", "))")
                 continue
             }
             do {
@@ -77,7 +79,8 @@ public enum ServiceDirectoryImport {
                             + (row.fields.count > table.header.count
                                 ? " (is there a comma that should be in quotes?)" : ""))
                 }
-                tables[file] = CSVTable(header: table.header, rows: keep, headerLine: table.headerLine)
+                tables[file] = CSVTable(
+                    header: table.header, rows: keep, headerLine: table.headerLine)
             } catch {
                 fail(file, error.line, error.message)
             }
@@ -250,7 +253,8 @@ public enum ServiceDirectoryImport {
             }
         }
         let byName = Dictionary(
-            localities.localities.map { ($0.name.lowercased(), $0.id) }) { a, _ in a }
+            localities.localities.map { ($0.name.lowercased(), $0.id) }
+        ) { a, _ in a }
         link("service_areas.csv", "service_area", \.areas) { area, row in
             if let id = localities.locality(area)?.id ?? byName[area.lowercased()] { return id }
             fail(
@@ -344,7 +348,8 @@ public enum ServiceDirectoryImport {
         }
         if !problems.isEmpty {
             // By file (in the order checked), then line.
-            let order = Dictionary(uniqueKeysWithValues: files.enumerated().map { (display($1), $0) })
+            let order = Dictionary(
+                uniqueKeysWithValues: files.enumerated().map { (display($1), $0) })
             let sorted = problems.enumerated().sorted { a, b in
                 let (x, y) = (order[a.element.file] ?? 0, order[b.element.file] ?? 0)
                 if x != y { return x < y }
