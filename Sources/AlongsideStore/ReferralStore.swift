@@ -177,6 +177,21 @@ extension SQLiteTransaction {
         ).map(Referral.init(row:))
     }
 
+    func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, nhs, ref, arrived_at FROM presentation
+                WHERE arrived_at >= ? AND arrived_at < ? AND (nhs IS NOT NULL OR ref IS NOT NULL)
+                ORDER BY arrived_at, id
+                """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
+        ).map { row in
+            Presentation(
+                number: row[0], ref: row[2], nhs: row[1], locality: "", needs: [],
+                arrivedAt: Date(storedSeconds: row[3]))
+        }
+    }
+
     func presentations(nhs: String?, ref: String?) throws -> [Presentation] {
         guard nhs != nil || ref != nil else { return [] }
         // Two index lookups (presentation_by_nhs, presentation_by_ref), merged.

@@ -124,6 +124,9 @@ public protocol StoreReading {
     func referrals(requestedIn span: TimeSpan) throws -> [Referral]
     /// Onward referrals of the presentations that arrived in `span`, oldest first.
     func referrals(ofPresentationsArrivedIn span: TimeSpan) throws -> [Referral]
+    /// Presentations that arrived in `span` with an NHS number or a ref, holding only their
+    /// number, identifiers and arrival (for re-attendance), by arrival.
+    func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation]
     /// Every presentation with that NHS number or that ref (without regard to case),
     /// oldest first.
     func presentations(nhs: String?, ref: String?) throws -> [Presentation]

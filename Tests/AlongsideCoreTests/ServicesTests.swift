@@ -304,7 +304,7 @@ struct ReturningTests {
             p(7, "2026-11-18T10:00:00Z", ref: "C"),
         ]
         let f = ReferralFigures(
-            week: week, referrals: [], presentations: all, history: all, calendar: london)
+            week: week, referrals: [], presentations: all, calendar: london)
         #expect(f.reattended7d == 2)  // P5, P6
         #expect(f.reattended30d == 3)  // P4, P5, P6
     }

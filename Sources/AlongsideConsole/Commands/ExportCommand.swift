@@ -25,7 +25,7 @@ enum ExportRun {
         kind: String, week text: String?, out: String?, session: Session,
         make: (ISOWeek, [Presentation], any StoreReading) throws -> String
     ) throws -> String {
-        let week = try SummaryData.week(text, session: session)
+        let week = try SummaryData.week(text, session: session, field: "--week")
         let bounds = session.calendar.interval(of: week)
         let span = TimeSpan(start: bounds.start, end: bounds.end)
         return try session.write("export \(kind)") { tx in

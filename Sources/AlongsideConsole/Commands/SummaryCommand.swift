@@ -139,20 +139,20 @@ struct SummaryTrend: ConsoleCommand {
 enum SummaryData {
     /// The week asked for, or the last complete week; refuses weeks not yet started, and
     /// warns that the current week is not over.
-    static func week(_ text: String?, session: Session) throws -> ISOWeek {
+    static func week(_ text: String?, session: Session, field: String = "WEEK") throws -> ISOWeek {
         let cal = session.calendar
         let now = session.now
         guard let text else { return cal.lastCompleteWeek(now: now) }
         guard let w = ISOWeek(text) else {
             throw CommandError.field(
-                "WEEK",
+                field,
                 "'\(text)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
         }
         let current = cal.week(of: now)
         if w > current {
             let last = cal.lastCompleteWeek(now: now)
             throw CommandError.field(
-                "WEEK", "\(w) has not started yet; the last complete week is \(last)")
+                field, "\(w) has not started yet; the last complete week is \(last)")
         }
         if w == current {
             session.warnings.append("\(w) is not over yet: these are its figures so far")

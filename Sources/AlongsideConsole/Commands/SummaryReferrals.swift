@@ -16,10 +16,10 @@ extension SummaryData {
             start: PersonIndex.daysBefore(
                 bounds.start, Returning.windowDays, calendar: session.calendar),
             end: bounds.end)
-        let all = try tx.presentations(arrivedIn: lookBack)
+        let all = try tx.presentationIdentities(arrivedIn: lookBack)
         return ReferralFigures(
             week: span, referrals: try tx.referrals(requestedIn: span), presentations: all,
-            history: all, calendar: session.calendar)
+            calendar: session.calendar)
     }
 }
 

@@ -149,12 +149,12 @@ public struct ReferralFigures: Sendable, Equatable {
     /// Presentations of the week by someone who had presented in the 30 days before.
     public var reattended30d: Int
 
-    /// The figures for a week: `referrals` made in it (others are ignored), the week's
-    /// presentations and, for re-attendance, every presentation that arrived in the 30 days
-    /// before the week or in it (`history`; more is harmless).
+    /// The figures for a week: `referrals` made in it (others are ignored) and, for
+    /// re-attendance, the presentations that arrived in the week and in the 30 days before it
+    /// (more is harmless; only their numbers, identifiers and arrivals are read).
     public init(
         week span: TimeSpan, referrals: [Referral], presentations: [Presentation],
-        history: [Presentation], calendar: SiteCalendar
+        calendar: SiteCalendar
     ) {
         let inWeek = referrals.filter { $0.requestedAt >= span.start && $0.requestedAt < span.end }
         made = inWeek.count
@@ -174,7 +174,7 @@ public struct ReferralFigures: Sendable, Equatable {
             $0.made != $1.made ? $0.made > $1.made : $0.service < $1.service
         }
         let week = presentations.filter { $0.arrivedAt >= span.start && $0.arrivedAt < span.end }
-        let index = PersonIndex(history + presentations)
+        let index = PersonIndex(presentations)
         reattended7d =
             week.filter {
                 index.previous(of: $0, withinDays: 7, calendar: calendar) != nil
@@ -189,15 +189,24 @@ public struct ReferralFigures: Sendable, Equatable {
 /// Presentations by person (the same NHS number, or the same local ref without regard to
 /// case), for returning people and re-attendance.
 public struct PersonIndex: Sendable {
-    private var byNHS: [String: [Presentation]] = [:]
-    private var byRef: [String: [Presentation]] = [:]
+    private let presentations: [Presentation]
+    /// Positions in `presentations`, by NHS number and by upper-cased ref.
+    private var byNHS: [String: [Int]] = [:]
+    private var byRef: [String: [Int]] = [:]
 
     /// Indexes the presentations given.
     public init(_ presentations: [Presentation]) {
-        for p in presentations {
-            if let n = p.nhs { byNHS[n, default: []].append(p) }
-            if let r = p.ref { byRef[r.uppercased(), default: []].append(p) }
+        self.presentations = presentations
+        for (i, p) in presentations.enumerated() {
+            if let n = p.nhs { byNHS[n, default: []].append(i) }
+            if let r = p.ref { byRef[Self.key(r), default: []].append(i) }
         }
+    }
+
+    /// A ref compared without regard to case (refs are stored upper-cased, so the usual
+    /// case costs one scan).
+    static func key(_ ref: String) -> String {
+        ref.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A || $0 >= 0x80 }) ? ref.uppercased() : ref
     }
 
     /// The latest presentation by the same person that arrived before `p` and no more than
@@ -207,13 +216,25 @@ public struct PersonIndex: Sendable {
     public func previous(of p: Presentation, withinDays days: Int, calendar: SiteCalendar)
         -> Presentation?
     {
-        let earliest = Self.daysBefore(p.arrivedAt, days, calendar: calendar)
-        var candidates: [Presentation] = []
-        if let n = p.nhs { candidates += byNHS[n] ?? [] }
-        if let r = p.ref { candidates += byRef[r.uppercased()] ?? [] }
-        return candidates.filter {
-            $0.number != p.number && $0.arrivedAt < p.arrivedAt && $0.arrivedAt >= earliest
-        }.max { ($0.arrivedAt, $0.number) < ($1.arrivedAt, $1.number) }
+        var latest: Int? = nil
+        func consider(_ list: [Int]?) {
+            for i in list ?? [] {
+                let q = presentations[i]
+                guard q.number != p.number, q.arrivedAt < p.arrivedAt else { continue }
+                if let l = latest {
+                    let best = presentations[l]
+                    if (best.arrivedAt, best.number) >= (q.arrivedAt, q.number) { continue }
+                }
+                latest = i
+            }
+        }
+        if let n = p.nhs { consider(byNHS[n]) }
+        if let r = p.ref { consider(byRef[Self.key(r)]) }
+        // Only the latest earlier one can be in the window; the clock arithmetic (a few time
+        // zone look-ups) is done only for people seen before.
+        guard let latest else { return nil }
+        let q = presentations[latest]
+        return q.arrivedAt >= Self.daysBefore(p.arrivedAt, days, calendar: calendar) ? q : nil
     }
 
     /// The instant `days` days before `instant` on the site's clocks (the same wall-clock
