@@ -166,17 +166,6 @@ extension SQLiteTransaction {
         ).map(Referral.init(row:))
     }
 
-    func referrals(ofPresentationsArrivedIn span: TimeSpan) throws -> [Referral] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Referral.columns) FROM referral WHERE presentation_id IN (
-                    SELECT id FROM presentation WHERE arrived_at >= ? AND arrived_at < ?)
-                ORDER BY id
-                """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
-        ).map(Referral.init(row:))
-    }
-
     func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation] {
         try Row.fetchAll(
             db,

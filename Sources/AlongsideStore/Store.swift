@@ -122,8 +122,6 @@ public protocol StoreReading {
     func referrals(presentation: Int) throws -> [Referral]
     /// Onward referrals made in `span`, oldest first.
     func referrals(requestedIn span: TimeSpan) throws -> [Referral]
-    /// Onward referrals of the presentations that arrived in `span`, oldest first.
-    func referrals(ofPresentationsArrivedIn span: TimeSpan) throws -> [Referral]
     /// Presentations that arrived in `span` with an NHS number or a ref, holding only their
     /// number, identifiers and arrival (for re-attendance), by arrival.
     func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation]

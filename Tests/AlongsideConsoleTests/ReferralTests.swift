@@ -260,7 +260,10 @@ struct ExportBinaryTests {
                 "close P5 left-before-seen --at 2026-11-19T10:00",
                 "refer P1 fylde-debt-advice --consent given --at 2026-11-17T11:05",
                 "referral P1 fylde-debt-advice accepted --at 2026-11-18T09:00",
-                "refer P2 wyre-housing-advice --consent given --at 2026-11-10T10:00",
+                "refer P2 wyre-housing-advice --consent given --at 2026-11-10T10:00",  // W46
+                // Made in W47 for P2 of W46: in W47's export. Made in W48: in neither.
+                "refer P2 fylde-recovery-college --consent given --at 2026-11-18T12:00",
+                "refer P1 blackpool-family-hub --consent given --at 2026-11-24T10:00",
             ])
         #expect(r.status == 0, "\(r)")
     }
@@ -288,8 +291,8 @@ struct ExportBinaryTests {
         let resources = try #require(bundle.list("entry")).compactMap { $0.object("resource") }
         let requests = resources.filter { $0.string("resourceType") == "ServiceRequest" }
         let tasks = resources.filter { $0.string("resourceType") == "Task" }
-        // P1, P3, P4, P5 and P1's onward referral; nothing of W46 (P2 and its referral).
-        #expect(requests.count == 5 && tasks.count == 4)
+        // P1, P3, P4, P5 and the two referrals made in W47; nothing else of W46 or W48.
+        #expect(requests.count == 6 && tasks.count == 4)
         for resource in requests + tasks {
             let authored = try #require(resource.string("authoredOn"))
             #expect(authored.hasPrefix("2026-11-1") && authored >= "2026-11-16", "\(authored)")
@@ -307,9 +310,14 @@ struct ExportBinaryTests {
         }
         #expect(systems.contains("https://fhir.nhs.uk/Id/nhs-number"))
         #expect(systems.contains { $0.hasSuffix(":ref") })
-        #expect(patients.count == 4)  // P3 and P5 have no identifier: one each
+        #expect(patients.count == 5)  // P2, P3 and P5 have no identifier: one each
+        let onward = requests.filter { ($0.string("id") ?? "").hasPrefix("onward-") }
+        let basedOn = onward.compactMap { ($0["basedOn"] as? [[String: Any]])?.first }
+        #expect(basedOn.contains { $0.object("identifier")?.string("value") == "P2" })
+        #expect(basedOn.contains { $0.string("reference")?.hasPrefix("urn:uuid:") == true })
         let file = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(!file.contains("wyre-housing") && !file.contains("2026-11-10"))
+        #expect(!file.contains("Wyre Housing") && !file.contains("2026-11-10"))
+        #expect(!file.contains("Family Hub") && file.contains("Recovery College"))
         let exported = try SQLiteShell.query(
             s.db, "SELECT count(*) FROM audit WHERE action = 'export'")
         #expect(exported == "1")

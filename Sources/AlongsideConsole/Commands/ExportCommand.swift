@@ -53,8 +53,9 @@ struct ExportFHIR: ConsoleCommand {
             A Bundle of type collection: for each presentation that arrived in the week, a \
             ServiceRequest (SNOMED CT 871731000000106, or the referral_snomed setting) and a \
             Task for the peer support, their Patient (identified by NHS number, else by the \
-            local ref), and a ServiceRequest for each onward referral of those \
-            presentations. Nothing from other weeks. The export is written to the audit log.
+            local ref), and a ServiceRequest for each onward referral made in the week (one \
+            for a person from an earlier week names that presentation by its identifier). \
+            Nothing from other weeks. The export is written to the audit log.
 
             Examples:
               export fhir
@@ -70,12 +71,17 @@ struct ExportFHIR: ConsoleCommand {
             kind: "fhir", week: options.week, out: options.out, session: session
         ) {
             week, presentations, tx in
+            // Each record goes to the week of its own time: presentations by arrival,
+            // onward referrals by when they were made.
             let bounds = session.calendar.interval(of: week)
             let referrals = try tx.referrals(
-                ofPresentationsArrivedIn: TimeSpan(start: bounds.start, end: bounds.end))
+                requestedIn: TimeSpan(start: bounds.start, end: bounds.end))
+            let inWeek = Set(presentations.map(\.number))
+            let earlier = try Set(referrals.map(\.presentation)).subtracting(inWeek).sorted()
+                .compactMap { try tx.presentation($0) }
             return NHSExports.fhirBundle(
                 presentations: presentations, referrals: referrals,
-                snomed: session.config.referralSnomed, site: session.config.site,
+                earlierPresentations: earlier, snomed: session.config.referralSnomed, site: session.config.site,
                 calendar: session.calendar, generatedAt: now
             ).text + (options.out == nil ? "" : "\n")
         }

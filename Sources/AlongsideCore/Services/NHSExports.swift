@@ -60,13 +60,16 @@ public enum NHSExports {
             .map { String($0) }.joined(separator: "-")
     }
 
-    /// The FHIR R4 `Bundle` (type `collection`) of the presentations given (with their
-    /// onward `referrals`): a `Patient` per person (by NHS number, else by local ref, else
-    /// one without identifier per presentation), and per presentation a `ServiceRequest` and
-    /// a `Task` for the peer support, plus a `ServiceRequest` per onward referral.
-    /// `voided` holds the numbers of presentations registered in error.
+    /// The FHIR R4 `Bundle` (type `collection`) of a week: per presentation of the week
+    /// (`presentations`) a `ServiceRequest` and a `Task` for the peer support, a `Patient`
+    /// per person (by NHS number, else by local ref, else one without identifier per
+    /// presentation), and a `ServiceRequest` per onward referral made in the week
+    /// (`referrals`): `basedOn` the presentation's ServiceRequest in the bundle, or, for a
+    /// presentation of an earlier week (given in `earlierPresentations`), a reference by its
+    /// identifier. `voided` holds the numbers of presentations registered in error.
     public static func fhirBundle(
-        presentations: [Presentation], referrals: [Referral], voided: Set<Int> = [],
+        presentations: [Presentation], referrals: [Referral],
+        earlierPresentations: [Presentation] = [], voided: Set<Int> = [],
         snomed: String, site: String, calendar: SiteCalendar, generatedAt: Date
     ) -> JSONValue {
         func t(_ d: Date) -> JSONValue { .string(calendar.isoString(d)) }
@@ -117,6 +120,35 @@ public enum NHSExports {
             return url
         }
         let byPresentation = Dictionary(grouping: referrals, by: \.presentation)
+        /// The ServiceRequest of an onward referral.
+        func onward(_ r: Referral, basedOn: JSONValue, subject: String) {
+            entry(
+                "urn:uuid:" + uuid(site: site, "Referral", r.number),
+                [
+                    ("resourceType", .string("ServiceRequest")),
+                    ("id", .string("onward-\(r.id)")),
+                    (
+                        "identifier",
+                        .array([
+                            .object([
+                                ("system", .string("urn:alongside:\(site):referral")),
+                                ("value", .string(r.id)),
+                            ])
+                        ])
+                    ),
+                    ("basedOn", .array([basedOn])),
+                    ("status", .string(referralStatus(r))),
+                    ("intent", .string("order")),
+                    ("code", code),
+                    ("subject", ref(subject)),
+                    ("authoredOn", t(r.requestedAt)),
+                    ("performer", .array([.object([("display", .string(r.serviceName))])])),
+                    (
+                        "note",
+                        .array([.object([("text", .string("status: \(r.status.rawValue)"))])])
+                    ),
+                ])
+        }
         for p in presentations {
             let subject = patient(p)
             let voided = voided.contains(p.number)
@@ -161,33 +193,26 @@ public enum NHSExports {
             }
             entry("urn:uuid:" + uuid(site: site, "Task", p.number), task)
             for r in byPresentation[p.number] ?? [] {
-                entry(
-                    "urn:uuid:" + uuid(site: site, "Referral", r.number),
-                    [
-                        ("resourceType", .string("ServiceRequest")),
-                        ("id", .string("onward-\(r.id)")),
-                        (
-                            "identifier",
-                            .array([
-                                .object([
-                                    ("system", .string("urn:alongside:\(site):referral")),
-                                    ("value", .string(r.id)),
-                                ])
-                            ])
-                        ),
-                        ("basedOn", .array([ref(requestURL)])),
-                        ("status", .string(referralStatus(r))),
-                        ("intent", .string("order")),
-                        ("code", code),
-                        ("subject", ref(subject)),
-                        ("authoredOn", t(r.requestedAt)),
-                        ("performer", .array([.object([("display", .string(r.serviceName))])])),
-                        (
-                            "note",
-                            .array([.object([("text", .string("status: \(r.status.rawValue)"))])])
-                        ),
-                    ])
+                onward(r, basedOn: ref(requestURL), subject: subject)
             }
+        }
+        // Referrals made in the week for presentations of earlier weeks: the presentation's
+        // ServiceRequest is in that week's bundle, so it is named by its identifier.
+        let inBundle = Set(presentations.map(\.number))
+        let earlier = Dictionary(earlierPresentations.map { ($0.number, $0) }) { a, _ in a }
+        for r in referrals where !inBundle.contains(r.presentation) {
+            guard let p = earlier[r.presentation] else { continue }
+            onward(
+                r,
+                basedOn: .object([
+                    (
+                        "identifier",
+                        .object([
+                            ("system", .string("urn:alongside:\(site):presentation")),
+                            ("value", .string(p.id)),
+                        ])
+                    )
+                ]), subject: patient(p))
         }
         return .object([
             ("resourceType", .string("Bundle")),
