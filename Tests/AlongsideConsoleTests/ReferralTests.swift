@@ -425,5 +425,11 @@ struct PublishBinaryTests {
         #expect(weeks[0].isNull("median_wait"))
         let table = try s.commands(["summary trend --weeks 2 --publish"])
         #expect(table.stdout.contains("Disclosure control"))
+        let out = s.root.appendingPathComponent("public.md").path
+        #expect(try s.commands(["summary week 2026-W47 --publish --format md --out \(out)"]).status == 0)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Disclosure control"))
+        let exported = try SQLiteShell.query(
+            s.db, "SELECT count(*) FROM audit WHERE action = 'export' AND after LIKE '%published%'")
+        #expect(exported == "1")
     }
 }
