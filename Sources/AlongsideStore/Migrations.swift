@@ -133,6 +133,56 @@ enum Migrations {
                     );
                     """)
         }
+        // v4-referral (issue 15, spec §12): the directory of local services (Open Referral
+        // UK: one row per service, its schedules apart) and onward referrals. A referral keeps
+        // the service's id and name as they were when it was made, so re-importing the
+        // directory (or a service closing) never loses where a person was referred.
+        m.registerMigration("v4-referral") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE service (
+                        id TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+                        position INTEGER NOT NULL,
+                        name TEXT NOT NULL,
+                        description TEXT NOT NULL DEFAULT '',
+                        status TEXT NOT NULL,
+                        email TEXT,
+                        url TEXT,
+                        minimum_age INTEGER,
+                        maximum_age INTEGER,
+                        areas TEXT NOT NULL DEFAULT '',
+                        taxonomies TEXT NOT NULL DEFAULT ''
+                    );
+                    CREATE TABLE service_schedule (
+                        service_id TEXT NOT NULL REFERENCES service(id) ON DELETE CASCADE
+                            COLLATE NOCASE,
+                        id TEXT NOT NULL,
+                        freq TEXT NOT NULL CHECK (freq IN ('DAILY', 'WEEKLY')),
+                        byday TEXT NOT NULL DEFAULT '',
+                        opens_at INTEGER NOT NULL,
+                        closes_at INTEGER NOT NULL,
+                        valid_from TEXT,
+                        valid_to TEXT
+                    );
+                    CREATE INDEX service_schedule_by_service ON service_schedule(service_id);
+                    CREATE TABLE referral (
+                        id INTEGER PRIMARY KEY,
+                        presentation_id INTEGER NOT NULL REFERENCES presentation(id),
+                        service_id TEXT NOT NULL COLLATE NOCASE,
+                        service_name TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('requested', 'accepted',
+                            'declined', 'cancelled', 'attended', 'did-not-attend', 'completed')),
+                        consent TEXT NOT NULL CHECK (consent = 'given'),
+                        requested_at INTEGER NOT NULL,
+                        accepted_at INTEGER,
+                        attended_at INTEGER,
+                        completed_at INTEGER,
+                        ended_at INTEGER
+                    );
+                    CREATE INDEX referral_by_presentation ON referral(presentation_id, id);
+                    CREATE INDEX referral_by_requested ON referral(requested_at);
+                    """)
+        }
         return m
     }
 }

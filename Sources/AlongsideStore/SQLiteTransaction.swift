@@ -8,7 +8,8 @@ struct SQLiteTransaction: StoreWriting {
     /// Who is acting; nil in read transactions.
     let context: ActingContext?
 
-    private func audit(
+    /// Appends the audit entry of a change made in this transaction.
+    func audit(
         _ action: String, entity: String?, before: JSONValue?, after: JSONValue?
     ) throws {
         guard let context else {

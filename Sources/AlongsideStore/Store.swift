@@ -117,6 +117,21 @@ public protocol StoreReading {
     func nextMentorID() throws -> String
     /// How many closed presentations before `cutoff` still hold identifiers.
     func countIdentifiable(closedBefore cutoff: Date) throws -> Int
+    /// The directory of local services, in the order imported (spec §12); with `need`, only
+    /// those with that taxonomy tag, and with `activeOnly`, only active ones.
+    func services(need: String?, activeOnly: Bool) throws -> [Service]
+    /// The service with that id (without regard to case).
+    func service(_ id: String) throws -> Service?
+    /// A presentation's onward referrals, oldest first.
+    func referrals(presentation: Int) throws -> [Referral]
+    /// Onward referrals made in `span`, oldest first.
+    func referrals(requestedIn span: TimeSpan) throws -> [Referral]
+    /// Presentations that arrived in `span` with an NHS number or a ref, holding only their
+    /// number, identifiers and arrival (for re-attendance), by arrival.
+    func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation]
+    /// Every presentation with that NHS number or that ref (without regard to case),
+    /// oldest first.
+    func presentations(nhs: String?, ref: String?) throws -> [Presentation]
 }
 
 extension StoreReading {
@@ -159,6 +174,13 @@ public protocol StoreWriting: StoreReading {
     func removeIdentifiers(closedBefore cutoff: Date) throws -> Int
     /// Logs an event that changes no record (a read of a person's record, an export).
     func logEvent(action: String, entity: String?, detail: String?) throws
+    /// Replaces the whole directory of services; one audit entry holds the counts and a
+    /// SHA-256 digest of the rows.
+    func replaceServices(_ services: [Service]) throws
+    /// Adds an onward referral and returns its number.
+    func insertReferral(_ referral: Referral) throws -> Int
+    /// Stores a referral's new status.
+    func updateReferral(_ referral: Referral) throws
 }
 
 /// A database the console can use: one transaction per command.

@@ -174,7 +174,8 @@ struct SummaryReportTests {
             Set(doc.keys) == [
                 "week", "from", "to", "target_minutes", "presentations", "seen",
                 "seen_within_target", "within_target_pct", "wait_minutes", "not_seen",
-                "by_locality", "by_need", "mentors",
+                "by_locality", "by_need", "mentors", "onward_referrals", "reattended_7d",
+                "reattended_30d",
             ])
         #expect(doc.string("week") == "2026-W43")
         #expect(doc.string("from") == "2026-10-19")

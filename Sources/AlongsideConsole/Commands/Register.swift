@@ -72,15 +72,21 @@ struct Register: ConsoleCommand {
                 .lowercased(),
             language: try Validate.text(language, option: "--language", max: 32)?.lowercased(),
             leadMentor: leadMentor)
-        let (stored, result, names) = try session.write("register") { tx in
+        let (stored, result, names, returning) = try session.write("register") { tx in
             var stored = p
+            // The same person (NHS number or ref) within the last 30 days (spec §12).
+            let earlier = try tx.presentations(nhs: p.nhs, ref: p.ref)
             stored.number = try tx.insertPresentation(p)
+            let returning = Returning.check(stored, earlier: earlier, calendar: session.calendar)
             let request = try session.matchRequest(stored, in: tx)
             // Only mentors on shift can be candidates: no need to read the whole roster.
             let states = try tx.mentorStates(at: now, onShiftOnly: true)
             let result = session.matcher.rank(request, mentors: states, at: now)
             let names = Dictionary(states.map { ($0.mentor.id.lowercased(), $0.mentor.name) }) { a, _ in a }
-            return (stored, result, names)
+            return (stored, result, names, returning)
+        }
+        if let returning {
+            session.warnings.append(Self.returningNote(returning, session: session))
         }
         switch format {
         case .json:
@@ -88,6 +94,7 @@ struct Register: ConsoleCommand {
                 ("presentation", .string(stored.id)),
                 ("arrived_at", .string(session.calendar.isoString(stored.arrivedAt))),
                 ("candidates", MatchRendering.candidatesJSON(result)),
+                ("returning", Self.returningJSON(returning)),
             ]).text
         case .csv:
             return MatchRendering.candidatesCSV(result, presentation: stored.id)
@@ -105,5 +112,23 @@ struct Register: ConsoleCommand {
             }
             return out
         }
+    }
+
+    /// `{previous, days, mentor}` or null.
+    static func returningJSON(_ r: Returning?) -> JSONValue {
+        guard let r else { return .null }
+        return .object([
+            ("previous", .string(r.previous.id)), ("days", .int(r.days)),
+            ("mentor", .string(r.previous.mentorID)),
+        ])
+    }
+
+    /// The desk's warning about a returning person.
+    static func returningNote(_ r: Returning, session: Session) -> String {
+        let when = r.days == 0 ? "earlier today" : r.days == 1 ? "1 day ago" : "\(r.days) days ago"
+        return "returning: this person presented \(when) as \(r.previous.id) "
+            + "(\(session.calendar.shortString(r.previous.arrivedAt)), "
+            + (r.previous.mentorID.map { "mentor \($0)" } ?? "no mentor") + ", "
+            + (r.previous.outcome?.rawValue ?? r.previous.status.rawValue) + ")"
     }
 }

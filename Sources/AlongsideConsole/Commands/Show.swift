@@ -31,10 +31,13 @@ struct Show: ConsoleCommand {
 
     private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
         let cal = session.calendar
-        let (p, declines, history) = try session.write("show") { tx in
+        let (p, declines, history, referrals) = try session.write("show") { tx in
             let p = try session.presentation(id, in: tx)
             try tx.logEvent(action: "read", entity: p.id, detail: nil)
-            return (p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id))
+            return (
+                p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id),
+                try tx.referrals(presentation: p.number)
+            )
         }
         func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
         let fields: [(String, JSONValue)] = [
@@ -56,7 +59,12 @@ struct Show: ConsoleCommand {
         ]
         switch format {
         case .json:
-            return JSONValue.object(fields + [("history", historyJSON(history, cal))]).text
+            return JSONValue.object(
+                fields + [
+                    ("referrals", .array(referrals.map { ReferralView.json($0, cal) })),
+                    ("history", historyJSON(history, cal)),
+                ]
+            ).text
         case .csv:
             return CSV.document(
                 header: fields.filter { $0.0 != "declined_by" }.map(\.0),
@@ -76,6 +84,10 @@ struct Show: ConsoleCommand {
                 .joined(separator: "\n") + "\n"
             for d in declines {
                 out += "declined by \(d.mentorID) at \(cal.shortString(d.at))\(d.reason.map { ": \($0)" } ?? "")\n"
+            }
+            if !referrals.isEmpty {
+                out += "\nOnward referrals:\n"
+                for r in referrals { out += "  \(ReferralView.line(r, cal))\n" }
             }
             out += "\nHistory:\n" + historyTable(history, cal).render(style: session.style)
             return out

@@ -37,18 +37,29 @@ struct SummaryWeek: ConsoleCommand {
     var format: String?
     @Option(help: "Write the report to this file (mode 0600) instead of printing it.")
     var out: String?
+    @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
+    var publish = false
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
         let w = try SummaryData.week(week, session: session)
+        if publish {
+            return try SummaryData.publishedWeek(w, format: format, out: out, session: session)
+        }
         // The HTML report draws the 12 weeks ending with this one: one query for them all.
         let first = format == .html ? w.adding(weeks: -(SummaryHTML.trendWeeks - 1)) : w
-        let load: (any StoreReading) throws -> [WeeklySummary] = { tx in
-            try SummaryData.series(from: first, through: w, shiftsOf: w, tx: tx, session: session)
+        let load: (any StoreReading) throws -> ([WeeklySummary], ReferralFigures) = { tx in
+            (
+                try SummaryData.series(
+                    from: first, through: w, shiftsOf: w, tx: tx, session: session),
+                try SummaryData.referralFigures(w, tx: tx, session: session)
+            )
         }
-        func render(_ series: [WeeklySummary]) -> String {
-            SummaryRendering.render(
-                series[series.count - 1], trend: series, format: format, session: session)
+        func render(_ loaded: ([WeeklySummary], ReferralFigures)) -> String {
+            let series = loaded.0
+            return SummaryRendering.render(
+                series[series.count - 1], trend: series, format: format, session: session,
+                referrals: loaded.1)
         }
         guard let out else { return render(try session.read(load)) }
         return try session.write("summary week") { tx in
@@ -86,6 +97,8 @@ struct SummaryTrend: ConsoleCommand {
     var format: String?
     @Option(help: "Write the trend to this file (mode 0600) instead of printing it.")
     var out: String?
+    @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
+    var publish = false
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
@@ -101,7 +114,13 @@ struct SummaryTrend: ConsoleCommand {
                 from: first, through: last, shiftsOf: nil, tx: tx, session: session)
         }
         func render(_ series: [WeeklySummary]) -> String {
-            SummaryRendering.trend(
+            if publish {
+                return PublishedSummary.render(
+                    PublishedSummary.trend(Array(series.dropFirst())),
+                    title: "Seen within target, week by week, to \(last) (published figures)",
+                    trend: true, format: format, session: session)
+            }
+            return SummaryRendering.trend(
                 Array(series.dropFirst()), before: series.first, format: format, session: session)
         }
         guard let out else { return render(try session.read(load)) }
@@ -120,20 +139,20 @@ struct SummaryTrend: ConsoleCommand {
 enum SummaryData {
     /// The week asked for, or the last complete week; refuses weeks not yet started, and
     /// warns that the current week is not over.
-    static func week(_ text: String?, session: Session) throws -> ISOWeek {
+    static func week(_ text: String?, session: Session, field: String = "WEEK") throws -> ISOWeek {
         let cal = session.calendar
         let now = session.now
         guard let text else { return cal.lastCompleteWeek(now: now) }
         guard let w = ISOWeek(text) else {
             throw CommandError.field(
-                "WEEK",
+                field,
                 "'\(text)' is not an ISO week; write it like \(cal.lastCompleteWeek(now: now))")
         }
         let current = cal.week(of: now)
         if w > current {
             let last = cal.lastCompleteWeek(now: now)
             throw CommandError.field(
-                "WEEK", "\(w) has not started yet; the last complete week is \(last)")
+                field, "\(w) has not started yet; the last complete week is \(last)")
         }
         if w == current {
             session.warnings.append("\(w) is not over yet: these are its figures so far")

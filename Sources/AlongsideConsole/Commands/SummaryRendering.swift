@@ -6,18 +6,25 @@ enum SummaryRendering {
     /// One week's summary; `trend` (oldest first, ending with this week) feeds the HTML
     /// report's trend chart.
     static func render(
-        _ s: WeeklySummary, trend: [WeeklySummary], format: OutputFormat, session: Session
+        _ s: WeeklySummary, trend: [WeeklySummary], format: OutputFormat, session: Session,
+        referrals: ReferralFigures? = nil
     ) -> String {
         switch format {
-        case .json: return json(s).text
-        case .csv: return csv(s)
-        case .md: return markdown(s)
+        case .json:
+            guard let referrals, case .object(let fields) = json(s) else { return json(s).text }
+            return JSONValue.object(fields + referralJSON(referrals)).text
+        case .csv:
+            guard let referrals else { return csv(s) }
+            return csv(s)
+                + referralCSVRows(referrals, week: s.week.description)
+                .map { CSV.line($0) + "\n" }.joined()
+        case .md: return markdown(s, referrals: referrals)
         case .html:
             return SummaryHTML.page(
                 s, trend: trend,
                 names: SummaryHTML.Names(tags: session.tags, localities: session.localities),
                 calendar: session.calendar, generatedAt: session.now)
-        case .table: return table(s, style: session.style)
+        case .table: return table(s, style: session.style, referrals: referrals)
         }
     }
 
@@ -107,7 +114,9 @@ enum SummaryRendering {
         return t
     }
 
-    static func table(_ s: WeeklySummary, style: Style) -> String {
+    static func table(_ s: WeeklySummary, style: Style, referrals: ReferralFigures? = nil)
+        -> String
+    {
         let head =
             s.presentations == 0
             ? "Week \(s.week): nobody was referred"
@@ -115,7 +124,7 @@ enum SummaryRendering {
                 + " (\(s.seenWithinTarget) of \(s.presentations))"
         var out = style.bold(head) + "\n\n"
         var t = TextTable(["figure", "value"], align: [.left, .right])
-        for (k, v) in headline(s) { t.add([k, v]) }
+        for (k, v) in headline(s) + (referrals.map(referralHeadline) ?? []) { t.add([k, v]) }
         out += t.render(style: style)
         if !s.byLocality.isEmpty {
             out += "\n" + groupTable(s.byLocality, title: "locality").render(style: style)
@@ -163,7 +172,7 @@ enum SummaryRendering {
         return CSV.document(header: ["section", "name", "metric", "value"], rows: rows)
     }
 
-    static func markdown(_ s: WeeklySummary) -> String {
+    static func markdown(_ s: WeeklySummary, referrals: ReferralFigures? = nil) -> String {
         var out = "# Peer support wait times, week \(s.week)\n\n"
         if s.presentations == 0 {
             out +=
@@ -176,7 +185,7 @@ enum SummaryRendering {
                 + "\(s.presentations)), \(s.week.monday) to \(s.week.sunday).\n\n"
         }
         var t = TextTable(["figure", "value"], align: [.left, .right])
-        for (k, v) in headline(s) { t.add([k, v]) }
+        for (k, v) in headline(s) + (referrals.map(referralHeadline) ?? []) { t.add([k, v]) }
         out += t.markdown()
         if !s.byLocality.isEmpty {
             out += "\n## By locality\n\n" + groupTable(s.byLocality, title: "locality").markdown()

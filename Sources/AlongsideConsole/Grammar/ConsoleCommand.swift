@@ -28,6 +28,7 @@ struct RootCommand: ParsableCommand {
             Queue.self, Allocate.self, Show.self, MentorCommand.self, Mentors.self,
             ShiftCommand.self, LeaveCommand.self, RosterCommand.self, PresentationsCommand.self,
             SummaryCommand.self,
+            ServicesCommand.self, Refer.self, ReferralCommand.self, Find.self, ExportCommand.self,
             AuditCommand.self,
             StaffCommand.self, Backup.self, Check.self, Retention.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
         ]

@@ -12,6 +12,8 @@ public struct SummaryGroup: Sendable, Equatable {
     public var withinTargetPct: Double?
     /// Median wait of the group's seen presentations.
     public var medianWait: ExactMinutes?
+    /// Of the group's presentations, how many were seen (the median's sample size).
+    public var seen: Int = 0
 }
 
 /// One mentor's week.
@@ -209,7 +211,8 @@ public struct WeeklySummary: Sendable, Equatable {
                 return SummaryGroup(
                     key: key, presentations: count, seenWithinTarget: within,
                     withinTargetPct: percentOneDecimal(within, of: count),
-                    medianWait: WaitStatistics.percentile(ofSorted: waits.sorted(), 0.5))
+                    medianWait: WaitStatistics.percentile(ofSorted: waits.sorted(), 0.5),
+                    seen: waits.count)
             }.sorted {
                 $0.presentations != $1.presentations
                     ? $0.presentations > $1.presentations : $0.key < $1.key
