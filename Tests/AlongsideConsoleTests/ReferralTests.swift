@@ -84,7 +84,8 @@ struct ReferralBinaryTests {
 
     @Test func aBadDirectoryChangesNothingAndAReimportReplaces() throws {
         let s = try Sandbox(now: wednesday)
-        _ = try s.commands(["services import \(shippedDirectory)", "staff add lia liaison"])
+        #expect(try s.commands(["services import \(shippedDirectory)"]).status == 0)
+        try s.addStaff("lia", role: "liaison")
         var bad = oneService
         bad["services.csv"] =
             "id,name,description,status,email,url\nsolo,Solo,x,active\nsolo2,Two,x,shut,,\n"
@@ -275,7 +276,7 @@ struct ExportBinaryTests {
     func theFHIRBundleHoldsOnlyTheWeekAndValidates() throws {
         let s = try Sandbox(now: wednesday)
         try setUp(s)
-        _ = try s.commands(["staff add lia liaison"])
+        try s.addStaff("lia", role: "liaison")
         let out = s.root.appendingPathComponent("w47.fhir.json").path
         #expect(
             try s.commands(["export fhir --week 2026-W47 --out \(out)"], asUser: "lia").status == 1)
