@@ -98,14 +98,29 @@ public enum Launcher {
             let beside = URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent("site.conf").path
             if FileManager.default.fileExists(atPath: beside) { configPath = beside }
         }
-        var config = SiteConfig()
+        // The settings live in the database (spec §8); site.conf seeds a new one and names
+        // the site's own tags and localities files.
+        var fileConfig: SiteConfig?
+        var fileText: String?
         var base = FileManager.default.currentDirectoryPath
         if let configPath {
-            do { config = try SiteConfig(text: try TextFiles.read(configPath, field: "--config")) } catch let e as SiteConfigError {
+            do {
+                fileText = try TextFiles.read(configPath, field: "--config")
+                fileConfig = try SiteConfig(text: fileText ?? "")
+            } catch let e as SiteConfigError {
                 throw CommandError("\(configPath): \(e.description)")
             }
             base = URL(fileURLWithPath: configPath).deletingLastPathComponent().path
         }
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
+            throw CommandError("\(dbPath): \(e.description)")
+        } catch {
+            throw CommandError("cannot open the database '\(dbPath)': \(error)")
+        }
+        let (config, settingsWarnings) = try SiteSettings.load(
+            store: store, file: fileConfig, fileText: fileText, filePath: configPath,
+            databasePath: dbPath, actor: userName(options.user), now: clock())
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
         guard let calendar = SiteCalendar(identifier: config.timeZoneIdentifier) else {
             throw CommandError("time_zone: '\(config.timeZoneIdentifier)' is not a known zone")
@@ -122,18 +137,13 @@ public enum Launcher {
                 throw CommandError("\(f):\(e.line): \(e.message)")
             }
         }
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
-            throw CommandError("\(dbPath): \(e.description)")
-        } catch {
-            throw CommandError("cannot open the database '\(dbPath)': \(error)")
-        }
         let user = userName(options.user)
         let session = Session(
             store: store, config: config, calendar: calendar, tags: tags, localities: localities,
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
             databasePath: dbPath)
         session.environment = env
+        session.warnings += settingsWarnings
         session.interactive = isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
         // A new database makes its creator admin.
         if try store.read({ try $0.staff().isEmpty }) {

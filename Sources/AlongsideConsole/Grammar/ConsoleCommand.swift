@@ -27,7 +27,7 @@ struct RootCommand: ParsableCommand {
             ShiftCommand.self, LeaveCommand.self, RosterCommand.self, PresentationsCommand.self,
             SummaryCommand.self,
             AuditCommand.self,
-            StaffCommand.self, Backup.self, Check.self, Retention.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
+            StaffCommand.self, Backup.self, Check.self, Retention.self, ConfigCommand.self, HoldCommand.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
         ]
     )
 }
