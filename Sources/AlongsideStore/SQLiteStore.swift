@@ -133,15 +133,25 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         let pending: PendingFile
         do { pending = try PendingFile(replacing: path) } catch { throw StoreError.storage(error.description) }
         do {
-            try StorageErrors.plain {
-                let target = try DatabaseQueue(path: pending.temporaryPath)
-                try queue.backup(to: target)
-                try target.writeWithoutTransaction { db in
-                    try db.execute(sql: "PRAGMA journal_mode = DELETE")
-                }
-                try target.close()
+            let target = try DatabaseQueue(path: pending.temporaryPath)
+            try queue.backup(to: target)
+            try target.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
             }
+            try target.close()
             try pending.commit()
+        } catch let error as DatabaseError {
+            pending.discard()
+            let cause: String
+            switch error.resultCode.primaryResultCode {
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                cause = "the disk is full, a file size limit was reached, or the disk failed"
+            default:
+                cause = StorageErrors.sentence(error)
+            }
+            throw StoreError.storage(
+                "the backup could not be written to '\(path)' (\(cause)); the previous backup "
+                    + "is untouched")
         } catch let error as SafeFileError {
             pending.discard()
             throw StoreError.storage(error.description)

@@ -66,8 +66,8 @@ struct PresentationsImport: ConsoleCommand {
                 let capacities = Dictionary(
                     try tx.mentors().map { ($0.id.lowercased(), $0.capacity) },
                     uniquingKeysWith: { a, _ in a })
-                let over = PresentationImport.capacityProblems(
-                    rows, capacities: capacities, caseloads: try tx.caseloads())
+                let over = PresentationImport.openRowProblems(
+                    rows, now: session.now, capacities: capacities, caseloads: try tx.caseloads())
                 if !repeats.isEmpty || !over.isEmpty {
                     throw PresentationImportFailure(
                         file: file, errors: (repeats + over).sorted { $0.line < $1.line })

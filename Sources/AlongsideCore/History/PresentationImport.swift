@@ -110,15 +110,6 @@ public enum PresentationImport {
             if let progress, index % 5_000 == 0, index > 0 { progress(index, total) }
             guard !badWidth.contains(row.line) else { continue }
             guard let p = checker.check(row, errors: &errors) else { continue }
-            if p.closedAt == nil, p.arrivedAt < now.addingTimeInterval(-openRowWindow) {
-                errors.append(
-                    CSVError(
-                        line: row.line,
-                        message: "closed_at: the row is not closed and arrived more than 24 "
-                            + "hours ago; give it its outcome (closed_at and outcome), since "
-                            + "only a row of the last 24 hours may join the live queue"))
-                continue
-            }
             if let ref = p.ref {
                 let key = RowKey(ref: ref, arrivedAt: p.arrivedAt)
                 if let earlier = firstLine[key] {
@@ -147,17 +138,28 @@ public enum PresentationImport {
     /// How long before now an open (not closed) row may have arrived (spec §5: 24 hours).
     public static let openRowWindow: TimeInterval = 24 * 3600
 
-    /// The open rows that would take a mentor past their capacity (spec §5), counting the
-    /// mentor's current caseload: one error at each row from the first that does not fit.
+    /// The open (not closed) rows the live queue cannot take (spec §5): one that arrived
+    /// more than 24 hours before `now`, and each row, from the first that does not fit, that
+    /// would take a mentor past their capacity, counting the mentor's current caseload.
     /// - Parameters:
     ///   - capacities: each mentor's capacity, by id in lower case.
     ///   - caseloads: each mentor's open presentations now, by id in lower case.
-    public static func capacityProblems(
-        _ rows: [ImportedPresentation], capacities: [String: Int], caseloads: [String: Int]
+    public static func openRowProblems(
+        _ rows: [ImportedPresentation], now: Date, capacities: [String: Int],
+        caseloads: [String: Int]
     ) -> [CSVError] {
         var taken: [String: Int] = [:]
         var errors: [CSVError] = []
         for row in rows where row.presentation.closedAt == nil {
+            if row.presentation.arrivedAt < now.addingTimeInterval(-openRowWindow) {
+                errors.append(
+                    CSVError(
+                        line: row.line,
+                        message: "closed_at: the row is not closed and arrived more than 24 "
+                            + "hours ago; give it its outcome (closed_at and outcome), since "
+                            + "only a row of the last 24 hours may join the live queue"))
+                continue
+            }
             guard let mentor = row.presentation.mentorID else { continue }
             let key = mentor.lowercased()
             let capacity = capacities[key] ?? 0
