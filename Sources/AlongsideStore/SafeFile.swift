@@ -35,7 +35,7 @@ public final class PendingFile {
             ".\(url.lastPathComponent).tmp-\(random)")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw SafeFileError(description: "cannot write in '\(folder)': \(Self.reason(errno))")
+            throw SafeFileError(description: "cannot write '\(path)': \(Self.reason(errno))")
         }
         var st = stat()
         fstat(fd, &st)
