@@ -113,17 +113,18 @@ struct RecordSelection: Sendable {
 enum RecordState {
     /// The row's values as a JSON array: the text whose digest is the record's state.
     static func canonical(_ row: Row) -> String {
-        JSONValue.array(
-            row.databaseValues.map { v in
-                switch v.storage {
-                case .null: .null
-                case .int64(let i): .int(Int(i))
-                case .double(let d): .double(d)
-                case .string(let s): .string(s)
-                case .blob(let b): .string("blob:" + PinHash.hex(Array(b)))
-                }
+        var out = "["
+        for (i, v) in row.databaseValues.enumerated() {
+            if i > 0 { out += "," }
+            switch v.storage {
+            case .null: out += "null"
+            case .int64(let n): out += String(n)
+            case .double(let d): out += JSONValue.format(d)
+            case .string(let s): out += JSONValue.string(s).text
+            case .blob(let b): out += JSONValue.string("blob:" + PinHash.hex(Array(b))).text
             }
-        ).text
+        }
+        return out + "]"
     }
 
     /// SHA-256 of salt and text, in hex; nil for no text.
@@ -142,15 +143,24 @@ enum RecordState {
     }
 
     static func bytes(hex: String?) -> [UInt8]? {
-        guard let hex, hex.count % 2 == 0 else { return nil }
+        guard let hex else { return nil }
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        func value(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: nil
+            }
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let b = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(b)
-            index = next
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
+            out.append(high << 4 | low)
+            i += 2
         }
         return out
     }

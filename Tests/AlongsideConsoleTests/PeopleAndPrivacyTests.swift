@@ -53,7 +53,7 @@ struct PeopleAndPrivacyTests {
         for (user, command) in [
             ("jo", "mentor add M1 --name A"), ("jo", "shift add M1 09:00 17:00"), ("jo", "leave M1 2026-12-01 2026-12-02"),
             ("jo", "staff add x admin"), ("kim", "staff add x admin"), ("kim", "audit"), ("kim", "backup /tmp/x.sqlite"),
-            ("jo", "retention --years 8 --confirm"), ("kim", "audit verify"),
+            ("jo", "retention --years 8"), ("kim", "audit verify"),
         ] {
             let r = try s.commands([command], asUser: .some(user))
             #expect(r.status == 1, "\(user): \(command)")
@@ -80,9 +80,10 @@ struct PeopleAndPrivacyTests {
         #expect(r.status == 0, "\(r)")
         let week = Times.isoWeek(old)
         let before = try s.json("summary week \(week) --format json")
-        let dry = try s.commands(["retention --years 8"])
+        let dry = try s.commands(["retention --years 8 --dry-run"])
         #expect(dry.stdout.contains("1 presentation"))
-        let run = try s.commands(["retention --years 8 --confirm"])
+        #expect(try SafetyTests.sqlite(s.db, "SELECT count(*) FROM presentation WHERE nhs IS NOT NULL") == "2")
+        let run = try s.commands(["retention --years 8"])
         #expect(run.status == 0, "\(run)")
         #expect(try SafetyTests.sqlite(s.db, "SELECT count(*) FROM presentation WHERE nhs IS NOT NULL OR ref IS NOT NULL") == "1")
         #expect(try SafetyTests.sqlite(s.db, "SELECT nhs FROM presentation WHERE id = 2") == "4010232137")
