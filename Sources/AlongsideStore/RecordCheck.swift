@@ -12,6 +12,9 @@ enum RecordCheck {
     static func problems(_ db: Database) throws -> [String] {
         // The last state the log records for each record key.
         var last: [String: (seq: Int64, salt: String?, state: String?)] = [:]
+        last.reserveCapacity(
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM audit_row)")
+                ?? 0)
         func note(_ seq: Int64, _ key: String, _ salt: String?, _ state: String?) {
             if let known = last[key], known.seq > seq { return }
             last[key] = (seq, salt, state)
@@ -28,10 +31,11 @@ enum RecordCheck {
             if problems.count < listed { problems.append(text) } else { more += 1 }
         }
         var seen: Set<String> = []
+        seen.reserveCapacity(last.count)
         for table in AuditedTable.all {
             try table.forEachRow(db) { key, canonical in
                 seen.insert(key)
-                let name = RecordState.describe(key)
+                var name: String { RecordState.describe(key) }
                 guard let entry = last[key] else {
                     problem("\(name) has no audit entry: it was written behind the console's back")
                     return

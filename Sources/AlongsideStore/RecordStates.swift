@@ -120,7 +120,15 @@ enum RecordState {
             case .null: out += "null"
             case .int64(let n): out += String(n)
             case .double(let d): out += JSONValue.format(d)
-            case .string(let s): out += JSONValue.string(s).text
+            case .string(let s):
+                // Most values need no escaping: append them as they are.
+                if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+                    out += "\""
+                    out += s
+                    out += "\""
+                } else {
+                    out += JSONValue.string(s).text
+                }
             case .blob(let b): out += JSONValue.string("blob:" + PinHash.hex(Array(b))).text
             }
         }
