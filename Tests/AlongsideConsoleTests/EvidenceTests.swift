@@ -297,6 +297,19 @@ struct EvidenceTests {
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test func aFullDiskReadsAsASentenceAndChangesNothing() throws {
+        let s = try desk()
+        let count = try sql(s, "SELECT count(*) FROM presentation")
+        // A limit of a few blocks: SQLite cannot grow its write-ahead log.
+        let r = try s.run(["-c", "register --locality preston --needs debt"], shell: "ulimit -f 4;")
+        #expect(r.status == 1, "\(r)")
+        #expect(!r.stderr.contains("SQLite error") && !r.stderr.contains("not an error"), "\(r)")
+        #expect(
+            r.stderr.contains("the disk is full") || r.stderr.contains("could not be read or written"),
+            "\(r)")
+        #expect(try sql(s, "SELECT count(*) FROM presentation") == count)
+    }
+
     @Test func aFailedRosterExportLeavesBothPreviousFiles() throws {
         let s = try Sandbox(now: Self.now)
         #expect(try s.commands(["demo generate --mentors 300 --weeks 2 --per-day 1 --shift-weeks 2"]).status == 0)
