@@ -19,7 +19,8 @@ enum StorageErrors {
             return "the disk is full (or a file size limit was reached); free some space and "
                 + "try again — nothing was changed"
         case .SQLITE_IOERR:
-            return "the disk could not be read or written (an input/output error); check the "
+            return "the database file could not be written or read (the disk may be full or "
+                + "failing, or a file size limit was reached); free some space or check the "
                 + "disk and try again — nothing was changed"
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return "the database file is damaged; restore it from a backup (docs/admin-guide.md)"

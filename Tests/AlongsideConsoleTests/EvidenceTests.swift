@@ -305,7 +305,7 @@ struct EvidenceTests {
         #expect(r.status == 1, "\(r)")
         #expect(!r.stderr.contains("SQLite error") && !r.stderr.contains("not an error"), "\(r)")
         #expect(
-            r.stderr.contains("the disk is full") || r.stderr.contains("could not be read or written"),
+            r.stderr.contains("the disk is full") || r.stderr.contains("the disk may be full"),
             "\(r)")
         #expect(try sql(s, "SELECT count(*) FROM presentation") == count)
     }
