@@ -28,7 +28,8 @@ enum SiteSettings {
                 guard let value = stored[key] else { continue }
                 do { try config.set(key, value) } catch {
                     throw CommandError(
-                        "the setting \(key) stored in the database is not valid (\(error.message)); "
+                        "the setting \(key) stored in the database is not valid "
+                            + "(\(error.message)); "
                             + "set it again with 'config set \(key) VALUE'")
                 }
             }
@@ -39,11 +40,13 @@ enum SiteSettings {
             config.localitiesFile = file?.localitiesFile
             if let file, let fileText, let filePath {
                 let differing = explicitKeys(fileText).filter {
-                    SiteConfig.databaseKeys.contains($0) && file.value(of: $0) != config.value(of: $0)
+                    SiteConfig.databaseKeys.contains($0)
+                        && file.value(of: $0) != config.value(of: $0)
                 }
                 if !differing.isEmpty {
                     let list = differing.map {
-                        "\($0) (file \(file.value(of: $0) ?? ""), database \(config.value(of: $0) ?? ""))"
+                        "\($0) (file \(file.value(of: $0) ?? ""), "
+                            + "database \(config.value(of: $0) ?? ""))"
                     }
                     warnings.append(
                         "\(filePath) is ignored for the settings the database holds, and it "
@@ -59,7 +62,8 @@ enum SiteSettings {
     /// The keys a configuration text sets itself (canonical names).
     static func explicitKeys(_ text: String) -> [String] {
         text.split(separator: "\n").compactMap { raw in
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
                 .first ?? ""
             guard let eq = line.firstIndex(of: "=") else { return nil }
             return SiteConfig.canonicalKey(line[..<eq].trimmingCharacters(in: .whitespaces))
@@ -110,7 +114,9 @@ enum SiteSettings {
     /// `path` made absolute (`~` expanded, relative to the working folder).
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
-        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL.path }
+        if expanded.hasPrefix("/") {
+            return URL(fileURLWithPath: expanded).standardizedFileURL.path
+        }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             .appendingPathComponent(expanded).standardizedFileURL.path
     }

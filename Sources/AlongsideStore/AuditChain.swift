@@ -77,7 +77,8 @@ enum AuditChain {
         bulk: [RecordSelection] = []
     ) throws -> Int64 {
         let symmetric = try key.keyForWriting()
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(
+            db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
         let salt = RecordState.newSalt()
@@ -92,7 +93,9 @@ enum AuditChain {
             sealed.state = RecordState.digest(salt: salt, try record.canonical(db))
         } else if !bulk.isEmpty {
             let insert = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO audit_row(seq, record, salt, state) VALUES (?, ?, ?, ?)")
+                sql:
+                    "INSERT OR REPLACE INTO audit_row(seq, record, salt, state) VALUES (?, ?, ?, ?)"
+            )
             for selection in bulk {
                 try selection.table.forEachRow(
                     db, where: selection.condition, arguments: selection.arguments
@@ -147,7 +150,9 @@ enum AuditChain {
                 WHERE by_seq = ? ORDER BY seq
                 """, arguments: [seq])
         while let row = try rows.next() {
-            let line = "\(row[0] as Int64)\u{1F}\(row[1] as String? ?? "-")\u{1F}\(row[2] as String? ?? "-")\n"
+            let line =
+                "\(row[0] as Int64)\u{1F}\(row[1] as String? ?? "-")"
+                + "\u{1F}\(row[2] as String? ?? "-")\n"
             hasher.update(data: Data(line.utf8))
         }
         return PinHash.hex(Array(hasher.finalize()))
@@ -171,7 +176,8 @@ enum AuditChain {
             db,
             sql: """
                 SELECT seq, before, after FROM audit
-                WHERE format >= 2 AND salt IS NOT NULL AND entity IN (SELECT entity FROM \(entityTable))
+                WHERE format >= 2 AND salt IS NOT NULL
+                  AND entity IN (SELECT entity FROM \(entityTable))
                 ORDER BY seq
                 """)
         func erased(_ text: String?) -> String? {
@@ -196,7 +202,9 @@ enum AuditChain {
             ])
         }
         try db.execute(
-            sql: "UPDATE audit_row SET salt = NULL WHERE salt IS NOT NULL AND seq < ? AND (\(recordCondition))",
+            sql:
+                "UPDATE audit_row SET salt = NULL "
+                + "WHERE salt IS NOT NULL AND seq < ? AND (\(recordCondition))",
             arguments: [bySeq])
         return rows.count
     }

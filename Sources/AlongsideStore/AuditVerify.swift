@@ -80,7 +80,8 @@ extension AuditChain {
             let seq: Int64 = row["seq"]
             if seq != expectedSeq {
                 problems.append(
-                    "entry \(expectedSeq)\(seq > expectedSeq + 1 ? "–\(seq - 1)" : "") is missing")
+                    "entry \(expectedSeq)\(seq > expectedSeq + 1 ? "–\(seq - 1)" : "")"
+                        + " is missing")
             }
             let stored: String = row["hash"]
             let storedPrev: String = row["prev_hash"]
@@ -107,7 +108,8 @@ extension AuditChain {
                     if firstKeyed == nil { firstKeyed = seq }
                 } else if firstKeyed != nil {
                     problems.append(
-                        "entry \(seq) is chained without the key although earlier entries are keyed")
+                        "entry \(seq) is chained without the key although earlier entries are keyed"
+                    )
                 }
                 if let h = sealed.hash(key: symmetric) {
                     if h != stored { problems.append("entry \(seq) has been altered") }
@@ -154,7 +156,8 @@ extension AuditChain {
         for a in anchors where a.seq > head {
             problems.append(
                 "the log no longer holds entry \(a.seq) (anchored as '\(a)'): "
-                    + (head == 0 ? "the log has been emptied" : "its last entries have been removed"))
+                    + (head == 0
+                        ? "the log has been emptied" : "its last entries have been removed"))
         }
         if let first = unkeyable.first, let last = unkeyable.last {
             problems.append(
@@ -180,7 +183,8 @@ extension AuditChain {
         }
         if count == 0 {
             for table in AuditedTable.all
-            where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.name))") == true {
+            where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.name))") == true
+            {
                 problems.append(
                     "the audit log is empty but the database holds \(table.name) records: "
                         + "the log has been deleted")

@@ -13,7 +13,8 @@ enum RecordCheck {
         // The last state the log records for each record key.
         var last: [String: (seq: Int64, salt: String?, state: String?)] = [:]
         last.reserveCapacity(
-            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM audit_row)")
+            try Int.fetchOne(
+                db, sql: "SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM audit_row)")
                 ?? 0)
         func note(_ seq: Int64, _ key: String, _ salt: String?, _ state: String?) {
             if let known = last[key], known.seq > seq { return }
@@ -41,7 +42,10 @@ enum RecordCheck {
                     return
                 }
                 guard let state = entry.state else {
-                    problem("\(name) exists although its last audit entry (\(entry.seq)) records it deleted")
+                    problem(
+                        "\(name) exists although its last audit entry (\(entry.seq)) "
+                            + "records it deleted"
+                    )
                     return
                 }
                 guard let saltHex = entry.salt else {
@@ -50,7 +54,8 @@ enum RecordCheck {
                 }
                 if RecordState.digest(salt: RecordState.bytes(hex: saltHex), canonical) != state {
                     problem(
-                        "\(name) differs from the state its last audit entry (\(entry.seq)) records: "
+                        "\(name) differs from the state its last audit entry "
+                            + "(\(entry.seq)) records: "
                             + "it was changed behind the console's back")
                 }
             }
@@ -62,7 +67,9 @@ enum RecordCheck {
                 "\(RecordState.describe(key)) was deleted without an audit entry "
                     + "(its last entry is \(entry.seq))")
         }
-        if more > 0 { problems.append("… and \(more) more records that differ from the audit log") }
+        if more > 0 {
+            problems.append("… and \(more) more records that differ from the audit log")
+        }
         return problems
     }
 }

@@ -66,10 +66,12 @@ struct RecordRef: Sendable {
     let arguments: StatementArguments
 
     static func presentation(_ id: Int) -> RecordRef {
-        RecordRef(table: .presentation, key: "presentation:\(id)", condition: "id = ?", arguments: [id])
+        RecordRef(
+            table: .presentation, key: "presentation:\(id)", condition: "id = ?", arguments: [id])
     }
     static func mentor(_ id: String) -> RecordRef {
-        RecordRef(table: .mentor, key: "mentor:" + id.lowercased(), condition: "id = ?", arguments: [id])
+        RecordRef(
+            table: .mentor, key: "mentor:" + id.lowercased(), condition: "id = ?", arguments: [id])
     }
     static func shift(_ id: Int64) -> RecordRef {
         RecordRef(table: .shift, key: "shift:\(id)", condition: "id = ?", arguments: [id])

@@ -18,7 +18,8 @@ extension SQLiteTransaction {
             db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
         if before == value { return }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)", arguments: [key, value])
+            sql: "INSERT OR REPLACE INTO setting(key, value) VALUES (?, ?)",
+            arguments: [key, value])
         func view(_ v: String?) -> JSONValue? {
             v.map { .object([("key", .string(key)), ("value", .string($0))]) }
         }
@@ -107,7 +108,8 @@ extension SQLiteTransaction {
                 UPDATE presentation SET nhs = NULL, ref = NULL, age_band = NULL, gender = NULL,
                     language = NULL, override_reason = NULL
                 WHERE id IN (SELECT id FROM temp.retained);
-                UPDATE decline SET reason = NULL WHERE presentation_id IN (SELECT id FROM temp.retained);
+                UPDATE decline SET reason = NULL
+                WHERE presentation_id IN (SELECT id FROM temp.retained);
                 """)
         let seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0) + 1
         let erased = try AuditChain.erase(
@@ -117,10 +119,13 @@ extension SQLiteTransaction {
                 OR (record LIKE 'decline:%'
                     AND CAST(substr(record, 9) AS INTEGER) IN (SELECT id FROM temp.retained))
                 """, bySeq: seq)
-        let kept = try Int.fetchOne(
-            db,
-            sql: "SELECT count(*) FROM audit WHERE format = 1 AND entity IN (SELECT entity FROM temp.retained)"
-        ) ?? 0
+        let kept =
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM audit WHERE format = 1 "
+                    + "AND entity IN (SELECT entity FROM temp.retained)"
+            ) ?? 0
         let written = try audit(
             "retention", entity: nil, before: nil,
             after: .object([

@@ -29,8 +29,10 @@ public final class PendingFile {
         let url = URL(fileURLWithPath: full)
         let folder = url.deletingLastPathComponent().path
         var g = SystemRandomNumberGenerator()
-        let random = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }
-            .joined()
+        let random = (0..<16).map { _ in
+            String(format: "%02x", UInt8.random(in: 0...255, using: &g))
+        }
+        .joined()
         let temporary = (folder as NSString).appendingPathComponent(
             ".\(url.lastPathComponent).tmp-\(random)")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -52,7 +54,9 @@ public final class PendingFile {
     public func write(_ bytes: [UInt8]) throws(SafeFileError) {
         var written = 0
         while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            let n = bytes[written...].withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress, $0.count)
+            }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
                 let e = n < 0 ? errno : ENOSPC
@@ -103,7 +107,9 @@ public final class PendingFile {
                 throw SafeFileError(description: "could not write '\(f.path)': \(reason(e))")
             }
         }
-        for folder in Set(files.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path }) {
+        for folder in Set(
+            files.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path })
+        {
             let d = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if d >= 0 {
                 fsync(d)

@@ -17,7 +17,8 @@ struct EvidenceTests {
             "mentor add amy --name Amy --capacity 3 --experience alcohol",
             "shift add amy -2h 2026-11-16T18:00",
             "register --locality blackpool --needs alcohol --at -90m --gender female --age-band 25-34",
-            "assign P1 amy --at -80m", "seen P1 --at -70m", "close P1 supported-discharged --at -60m",
+            "assign P1 amy --at -80m", "seen P1 --at -70m",
+            "close P1 supported-discharged --at -60m",
             "register --locality preston --needs alcohol --at -5m",
         ])
         try #require(r.status == 0, "\(r)")
@@ -68,12 +69,14 @@ struct EvidenceTests {
                 record: o["record"] as? String, state: o["state"] as? String,
                 beforeDigest: o["b"] as? String, afterDigest: o["a"] as? String, prevHash: prev)
             let hash = try #require(sealed.hash(key: nil))
-            statements += "UPDATE audit SET format = 2, prev_hash = '\(prev)', hash = '\(hash)' WHERE seq = \(seq);\n"
+            statements +=
+                "UPDATE audit SET format = 2, prev_hash = '\(prev)', hash = '\(hash)' WHERE seq = \(seq);\n"
             statements += "UPDATE meta SET value = '\(seq):\(hash)' WHERE key = 'audit_head';\n"
             prev = hash
         }
         // …and puts the guards back as they were.
-        for (name, guardSQL) in Migrations.auditGuards where name.hasPrefix("audit_no") || name.hasPrefix("audit_row") {
+        for (name, guardSQL) in Migrations.auditGuards
+        where name.hasPrefix("audit_no") || name.hasPrefix("audit_row") {
             statements += guardSQL + ";\n"
         }
         _ = try sql(s, statements)
@@ -86,7 +89,8 @@ struct EvidenceTests {
         let anchorLine = try anchor(s)
         #expect(try s.commands(["check"]).status == 0)
         // One sqlite3 line: drop the guard, delete the last entry, rewrite the head.
-        let last = try sql(s, "SELECT (seq - 1) || ':' || prev_hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try sql(
+            s, "SELECT (seq - 1) || ':' || prev_hash FROM audit ORDER BY seq DESC LIMIT 1")
         _ = try sql(
             s,
             "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit); "
@@ -112,10 +116,15 @@ struct EvidenceTests {
     @Test func deletingTheWholeLogIsFound() throws {
         let s = try desk()
         let anchorLine = try anchor(s)
-        _ = try sql(s, Self.dropGuards + "DELETE FROM audit; DELETE FROM audit_row; DELETE FROM meta WHERE key = 'audit_head';")
+        _ = try sql(
+            s,
+            Self.dropGuards
+                + "DELETE FROM audit; DELETE FROM audit_row; DELETE FROM meta WHERE key = 'audit_head';"
+        )
         let verify = try s.commands(["audit verify"])
         #expect(verify.status == 1)
-        #expect(verify.stderr.contains("the audit log is empty but the database holds"), "\(verify)")
+        #expect(
+            verify.stderr.contains("the audit log is empty but the database holds"), "\(verify)")
         #expect(!verify.stdout.contains("unbroken"))
         let anchored = try s.commands(["audit verify --anchor \"\(anchorLine)\""])
         #expect(anchored.stderr.contains("the log has been emptied"), "\(anchored)")
@@ -127,7 +136,8 @@ struct EvidenceTests {
         let first = try anchor(s)
         #expect(try s.commands(["register --locality preston --needs debt --at -1m"]).status == 0)
         let second = try anchor(s)
-        try "# nightly anchors\n\(first)\n\(second)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "# nightly anchors\n\(first)\n\(second)\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         #expect(try s.commands(["audit verify --anchor \(file)"]).status == 0)
         // Edit an old entry's content (P1 seen 5 minutes after arriving, not 20) and its
         // digest and recompute the chain: the chain alone cannot tell…
@@ -135,12 +145,15 @@ struct EvidenceTests {
         let salt = try sql(s, "SELECT salt FROM audit WHERE seq = \(seq)")
         let after = try sql(s, "SELECT after FROM audit WHERE seq = \(seq)")
         let seenAt = try sql(s, "SELECT seen_at FROM presentation WHERE id = 1")
-        let forged = after.replacingOccurrences(of: "\"seen_at\":\(seenAt)", with: "\"seen_at\":\(Int(seenAt)! - 900)")
+        let forged = after.replacingOccurrences(
+            of: "\"seen_at\":\(seenAt)", with: "\"seen_at\":\(Int(seenAt)! - 900)")
         #expect(forged != after)
         let digest = try #require(RecordState.digest(salt: RecordState.bytes(hex: salt), forged))
         _ = try sql(
             s,
-            Self.dropGuards + "UPDATE audit SET after = '\(forged)', after_digest = '\(digest)' WHERE seq = \(seq);")
+            Self.dropGuards
+                + "UPDATE audit SET after = '\(forged)', after_digest = '\(digest)' WHERE seq = \(seq);"
+        )
         #expect(try s.commands(["audit verify"]).status == 1)
         try recomputePlainChain(s, from: Int64(seq)!)
         let recomputed = try s.commands(["audit verify"])
@@ -151,7 +164,9 @@ struct EvidenceTests {
         #expect(anchored.stderr.contains("is not the entry anchored"), "\(anchored)")
         let one = try s.commands(["audit verify --anchor \"\(first)\""])
         #expect(one.status == 1)
-        #expect(try s.commands(["audit verify --anchor \"12 zz 2026\""]).stderr.contains("neither an anchor line"))
+        #expect(
+            try s.commands(["audit verify --anchor \"12 zz 2026\""]).stderr.contains(
+                "neither an anchor line"))
     }
 
     @Test func theKeyedChainCannotBeRecomputedWithoutTheKey() throws {
@@ -173,7 +188,9 @@ struct EvidenceTests {
         try recomputePlainChain(s, from: Int64(seq)!)
         let verify = try s.commands(["audit verify"])
         #expect(verify.status == 1)
-        #expect(verify.stderr.contains("without the key although earlier entries are keyed"), "\(verify)")
+        #expect(
+            verify.stderr.contains("without the key although earlier entries are keyed"),
+            "\(verify)")
         // A missing key file is a clear error, and nothing is written unkeyed.
         try FileManager.default.removeItem(atPath: outside)
         let count = try sql(s, "SELECT count(*) FROM audit")
@@ -208,7 +225,10 @@ struct EvidenceTests {
             """)
         let check = try s.commands(["check"])
         #expect(check.status == 1)
-        for record in ["P1 differs", "P2 was deleted without an audit entry", "P3 differs", "P4 differs", "staff kim differs"] {
+        for record in [
+            "P1 differs", "P2 was deleted without an audit entry", "P3 differs", "P4 differs",
+            "staff kim differs",
+        ] {
             #expect(check.stderr.contains(record), "\(record): \(check)")
         }
         #expect(!check.stderr.contains("mentor amy"), "\(check)")
@@ -220,8 +240,10 @@ struct EvidenceTests {
         let s = try desk()
         let folder = (s.db as NSString).deletingLastPathComponent
         let week = Times.isoWeek(Self.now)
-        let before = try #require(try s.json("summary week \(week) --format json") as? [String: Any])
-        try "target_minutes = 5\n".write(toFile: folder + "/site.conf", atomically: true, encoding: .utf8)
+        let before = try #require(
+            try s.json("summary week \(week) --format json") as? [String: Any])
+        try "target_minutes = 5\n".write(
+            toFile: folder + "/site.conf", atomically: true, encoding: .utf8)
         let r = try s.commands(["summary week \(week) --format json", "config show --format json"])
         #expect(r.status == 0)
         #expect(r.stderr.contains("site.conf is ignored"), "\(r)")
@@ -232,16 +254,19 @@ struct EvidenceTests {
         #expect((docs[1] as? [String: Any])?.string("target_minutes") == "60")
         // Changing a setting is for an admin, checked, and audited; weights change together.
         #expect(try s.commands(["config set weight_experience 0.6"]).stderr.contains("add up to"))
-        #expect(try s.commands(["config set weight_experience 0.6 weight_locality 0.1"]).status == 0)
+        #expect(
+            try s.commands(["config set weight_experience 0.6 weight_locality 0.1"]).status == 0)
         #expect(try s.commands(["config set target_minutes 90"], asUser: "nobody").status == 1)
         let audit = try s.commands(["audit --entity setting:weight_locality --format json"])
         #expect(audit.stdout.contains(#"\"value\":\"0.1\""#), "\(audit)")
         // A new database is seeded from its site.conf.
         let fresh = try Sandbox(now: Self.now)
         try FileManager.default.createDirectory(
-            atPath: (fresh.db as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (fresh.db as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         try "target_minutes = 45\n".write(
-            toFile: (fresh.db as NSString).deletingLastPathComponent + "/site.conf", atomically: true,
+            toFile: (fresh.db as NSString).deletingLastPathComponent + "/site.conf",
+            atomically: true,
             encoding: .utf8)
         let seeded = try fresh.commands(["config show --format json"])
         #expect(seeded.stdout.contains("\"target_minutes\":\"45\""), "\(seeded)")
@@ -268,7 +293,8 @@ struct EvidenceTests {
         // A symlink planted at the target is replaced, never written through.
         let dir = s.root.appendingPathComponent("roster").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: dir + "/mentors.csv", withDestinationPath: victim)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/mentors.csv", withDestinationPath: victim)
         let e = try s.run(
             ["-c", "roster export \(dir)"], shell: "ln -s \(victim) \(dir)/shifts.csv.tmp-$$;")
         #expect(e.status == 0, "\(e)")
@@ -276,7 +302,9 @@ struct EvidenceTests {
         let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/mentors.csv")
         #expect(attrs[.type] as? FileAttributeType == .typeRegular)
         #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") && !$0.hasSuffix("-\(0)") }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+            $0.contains(".tmp-") && !$0.hasSuffix("-\(0)")
+        }
         #expect(left.allSatisfy { $0.hasPrefix("shifts.csv.tmp-") }, "\(left)")
     }
 
@@ -293,7 +321,9 @@ struct EvidenceTests {
         #expect(!r.stderr.contains("SQLite error"), "\(r)")
         #expect(r.stderr.contains("the previous backup is untouched"), "\(r)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: backup)) == previous)
-        let left = try FileManager.default.contentsOfDirectory(atPath: s.root.path).filter { $0.contains(".tmp-") }
+        let left = try FileManager.default.contentsOfDirectory(atPath: s.root.path).filter {
+            $0.contains(".tmp-")
+        }
         #expect(left.isEmpty, "\(left)")
     }
 
@@ -301,7 +331,8 @@ struct EvidenceTests {
         let s = try desk()
         let count = try sql(s, "SELECT count(*) FROM presentation")
         // A limit of a few blocks: SQLite cannot grow its write-ahead log.
-        let r = try s.run(["-c", "register --locality preston --needs debt"], shell: "ulimit -f 4;")
+        let r = try s.run(
+            ["-c", "register --locality preston --needs debt"], shell: "ulimit -f 4;")
         #expect(r.status == 1, "\(r)")
         #expect(!r.stderr.contains("SQLite error") && !r.stderr.contains("not an error"), "\(r)")
         #expect(
@@ -312,12 +343,16 @@ struct EvidenceTests {
 
     @Test func aFailedRosterExportLeavesBothPreviousFiles() throws {
         let s = try Sandbox(now: Self.now)
-        #expect(try s.commands(["demo generate --mentors 300 --weeks 2 --per-day 1 --shift-weeks 2"]).status == 0)
+        #expect(
+            try s.commands(["demo generate --mentors 300 --weeks 2 --per-day 1 --shift-weeks 2"])
+                .status == 0)
         let dir = s.root.appendingPathComponent("export").path
         #expect(try s.commands(["roster export \(dir)"]).status == 0)
         let mentors = try Data(contentsOf: URL(fileURLWithPath: dir + "/mentors.csv"))
         let shifts = try Data(contentsOf: URL(fileURLWithPath: dir + "/shifts.csv"))
-        #expect(mentors.count < 100 * 1024 && shifts.count > 200 * 1024, "\(mentors.count) \(shifts.count)")
+        #expect(
+            mentors.count < 100 * 1024 && shifts.count > 200 * 1024,
+            "\(mentors.count) \(shifts.count)")
         #expect(try s.commands(["mentor add zed --name Zed"]).status == 0)
         let r = try s.run(["-c", "roster export \(dir)"], shell: "ulimit -f 200;")
         #expect(r.status == 1, "\(r)")
@@ -341,9 +376,15 @@ struct EvidenceTests {
         let count = try sql(s, "SELECT count(*) FROM presentation")
         let r = try s.commands(["presentations import \(file)"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("open.csv:2: closed_at: the row is not closed and arrived more than 24 hours ago"), "\(r)")
+        #expect(
+            r.stderr.contains(
+                "open.csv:2: closed_at: the row is not closed and arrived more than 24 hours ago"),
+            "\(r)")
         // amy holds P2 already (capacity 3): R2 and R3 fit, R4 does not.
-        #expect(r.stderr.contains("open.csv:5: mentor_id: amy would hold 4 open people against a capacity of 3"), "\(r)")
+        #expect(
+            r.stderr.contains(
+                "open.csv:5: mentor_id: amy would hold 4 open people against a capacity of 3"),
+            "\(r)")
         #expect(!r.stderr.contains("open.csv:4:"), "\(r)")
         #expect(try sql(s, "SELECT count(*) FROM presentation") == count)
     }
@@ -368,9 +409,13 @@ struct EvidenceTests {
         let run = try s.commands(["retention"])
         #expect(run.status == 0 && run.stdout.contains("from 1 presentation"), "\(run)")
         let p1 = try #require(try s.json("show P1 --format json") as? [String: Any])
-        for key in ["nhs", "ref", "gender", "age_band", "language"] { #expect(p1.isNull(key), "\(key)") }
+        for key in ["nhs", "ref", "gender", "age_band", "language"] {
+            #expect(p1.isNull(key), "\(key)")
+        }
         let log = try s.commands(["audit --entity P1 --format json"]).stdout
-        for text in ["female", "25-34", "polish", "knows the family"] { #expect(!log.contains(text), "\(text)") }
+        for text in ["female", "25-34", "polish", "knows the family"] {
+            #expect(!log.contains(text), "\(text)")
+        }
         #expect(log.contains("[removed]"))
         // P2 is on hold: kept until released.
         let p2 = try #require(try s.json("show P2 --format json") as? [String: Any])
@@ -381,7 +426,11 @@ struct EvidenceTests {
         #expect(released.isNull("gender"))
         #expect(try s.commands(["audit verify", "check"]).status == 0)
         // Content erased outside retention is found.
-        _ = try sql(s, Self.dropGuards + "UPDATE audit SET after = NULL, salt = NULL WHERE seq = (SELECT min(seq) FROM audit WHERE entity = 'P2' AND command = 'register')")
+        _ = try sql(
+            s,
+            Self.dropGuards
+                + "UPDATE audit SET after = NULL, salt = NULL WHERE seq = (SELECT min(seq) FROM audit WHERE entity = 'P2' AND command = 'register')"
+        )
         #expect(try s.commands(["audit verify"]).stderr.contains("entry"))
     }
 
@@ -398,7 +447,9 @@ struct EvidenceTests {
         while !passes(t) { t -= 1 }
         let s = try Sandbox(now: Self.now)
         let at = Times.iso(Date(timeIntervalSince1970: TimeInterval(t)))
-        #expect(try s.commands(["register --locality blackpool --needs alcohol --at \(at)"]).status == 0)
+        #expect(
+            try s.commands(["register --locality blackpool --needs alcohol --at \(at)"]).status == 0
+        )
         let log = try s.commands(["audit --entity P1 --format json"]).stdout
         #expect(log.contains("\\\"arrived_at\\\":\(t)"), "\(log)")
         #expect(!log.contains("[NHS number]"))

@@ -62,7 +62,8 @@ struct AuditUpgradeTests {
         // An old entry edited is still found.
         try store.queue.write { db in
             try db.execute(sql: "DROP TRIGGER audit_no_update")
-            try db.execute(sql: #"UPDATE audit SET after = '{"id":"M1","name":"Eve"}' WHERE seq = 2"#)
+            try db.execute(
+                sql: #"UPDATE audit SET after = '{"id":"M1","name":"Eve"}' WHERE seq = 2"#)
         }
         #expect(try store.verifyAudit().problems.contains("entry 2 has been altered"))
     }

@@ -49,7 +49,8 @@ struct ConfigShow: ConsoleCommand {
         case .json:
             return JSONValue.object(entries.map { ($0.0, .string($0.1)) }).text
         case .csv:
-            return CSV.document(header: ["key", "value", "from"], rows: entries.map { [$0.0, $0.1, $0.2] })
+            return CSV.document(
+                header: ["key", "value", "from"], rows: entries.map { [$0.0, $0.1, $0.2] })
         default:
             var t = TextTable(["key", "value", "from"])
             for e in entries { t.add([e.0, e.1, e.2]) }
@@ -131,7 +132,8 @@ struct ConfigSet: ConsoleCommand {
         } catch {
             if updates.contains("audit_key_file") {
                 session.store.setAuditKey(
-                    SiteSettings.auditKey(session.config.auditKeyFile, databasePath: session.databasePath))
+                    SiteSettings.auditKey(
+                        session.config.auditKeyFile, databasePath: session.databasePath))
             }
             throw error
         }

@@ -28,7 +28,8 @@ struct HoldPut: ConsoleCommand {
     @Option(help: "Why it is held (required).") var reason: String
 
     func execute(_ session: Session) throws -> String {
-        guard let reason = try Validate.text(reason, option: "--reason", max: 200), !reason.isEmpty else {
+        guard let reason = try Validate.text(reason, option: "--reason", max: 200), !reason.isEmpty
+        else {
             throw CommandError.field("--reason", "say why the identifiers must be kept")
         }
         let id = try session.write("hold") { tx in

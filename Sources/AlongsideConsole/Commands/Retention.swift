@@ -26,7 +26,10 @@ struct Retention: ConsoleCommand {
             """)
     static let requiredRole = Role.admin
 
-    @Option(help: "Keep identifiers for this many years after closing (1 to 100; default: the retention_years setting).")
+    @Option(
+        help:
+            "Keep identifiers this many years after closing (1 to 100; default retention_years)."
+    )
     var years: Int?
     @Flag(help: "Only count what would be removed.")
     var dryRun = false
@@ -47,11 +50,16 @@ struct Retention: ConsoleCommand {
                 + "run 'retention' without --dry-run to remove them."
         }
         let run = try session.write("retention") { try $0.removeIdentifiers(closedBefore: cutoff) }
-        var out = "Removed identifiers from \(run.presentations) presentation(s) closed before "
-            + "\(cutDate), and erased them from \(run.entriesErased) audit entr\(run.entriesErased == 1 ? "y" : "ies")."
+        var out =
+            "Removed identifiers from \(run.presentations) presentation(s) closed before "
+            + "\(cutDate), and erased them from \(Self.entries(run.entriesErased))."
         if run.entriesKept > 0 {
-            out += " \(run.entriesKept) entr\(run.entriesKept == 1 ? "y" : "ies") written before this version keep their content."
+            out +=
+                " \(Self.entries(run.entriesKept)) written before this version keep their content."
         }
         return out
     }
+
+    /// `1 audit entry`, `3 audit entries`.
+    static func entries(_ n: Int) -> String { "\(n) audit entr\(n == 1 ? "y" : "ies")" }
 }

@@ -91,8 +91,14 @@ private struct JSONParser {
                 items.append(item)
                 skipSpace()
                 guard i < s.count else { return nil }
-                if s[i] == "," { i += 1; continue }
-                if s[i] == "]" { i += 1; return .array(items) }
+                if s[i] == "," {
+                    i += 1
+                    continue
+                }
+                if s[i] == "]" {
+                    i += 1
+                    return .array(items)
+                }
                 return nil
             }
         case "{":
@@ -113,8 +119,14 @@ private struct JSONParser {
                 pairs.append((key, item))
                 skipSpace()
                 guard i < s.count else { return nil }
-                if s[i] == "," { i += 1; continue }
-                if s[i] == "}" { i += 1; return .object(pairs) }
+                if s[i] == "," {
+                    i += 1
+                    continue
+                }
+                if s[i] == "}" {
+                    i += 1
+                    return .object(pairs)
+                }
                 return nil
             }
         default: return number()
@@ -144,7 +156,8 @@ private struct JSONParser {
             case "t": out.append("\t")
             case "u":
                 guard var unit = hex4() else { return nil }
-                if (0xD800..<0xDC00).contains(unit), i + 1 < s.count, s[i] == "\\", s[i + 1] == "u" {
+                if (0xD800..<0xDC00).contains(unit), i + 1 < s.count, s[i] == "\\", s[i + 1] == "u"
+                {
                     i += 2
                     guard let low = hex4() else { return nil }
                     unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
