@@ -69,12 +69,14 @@ enum AuditChain {
     /// Appends an entry chained to the last one. `record` names the one record the entry
     /// changed (its state after the change is digested; none if it was deleted); `bulk`
     /// names the rows of a bulk change, each digested in `audit_row`. Returns the entry's
-    /// seq.
+    /// seq. `redacting: false` is for content the console makes itself (counts and
+    /// digests, never typed text), whose hex digests could hold a run of digits that passes
+    /// as an NHS number.
     @discardableResult
     static func append(
         _ db: Database, context: ActingContext, key: AuditKeyState, action: String,
         entity: String?, before: JSONValue?, after: JSONValue?, record: RecordRef? = nil,
-        bulk: [RecordSelection] = []
+        bulk: [RecordSelection] = [], redacting: Bool = true
     ) throws -> Int64 {
         let symmetric = try key.keyForWriting()
         let last = try Row.fetchOne(
@@ -82,8 +84,8 @@ enum AuditChain {
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
         let salt = RecordState.newSalt()
-        let b = storedText(before)
-        let a = storedText(after)
+        let b = redacting ? storedText(before) : before?.text
+        let a = redacting ? storedText(after) : after?.text
         var sealed = Sealed(
             format: symmetric == nil ? 2 : 3, seq: seq, at: context.at.storedSeconds,
             actor: context.actor, command: context.command, action: action, entity: entity,

@@ -140,7 +140,7 @@ extension SQLiteTransaction {
                 RecordSelection(
                     table: .decline,
                     condition: "presentation_id IN (SELECT id FROM temp.retained)", arguments: []),
-            ])
+            ], redacting: false)
         precondition(written == seq, "the retention entry took another place in the log")
         return RetentionRun(presentations: n, entriesErased: erased, entriesKept: kept)
     }

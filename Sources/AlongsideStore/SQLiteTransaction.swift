@@ -15,14 +15,14 @@ struct SQLiteTransaction: StoreWriting {
     @discardableResult
     func audit(
         _ action: String, entity: String?, before: JSONValue?, after: JSONValue?,
-        record: RecordRef? = nil, bulk: [RecordSelection] = []
+        record: RecordRef? = nil, bulk: [RecordSelection] = [], redacting: Bool = true
     ) throws -> Int64 {
         guard let context else {
             preconditionFailure("a change was attempted in a read transaction")
         }
         return try AuditChain.append(
             db, context: context, key: key, action: action, entity: entity, before: before,
-            after: after, record: record, bulk: bulk)
+            after: after, record: record, bulk: bulk, redacting: redacting)
     }
 
     // MARK: Reading

@@ -67,4 +67,22 @@ struct AuditUpgradeTests {
         }
         #expect(try store.verifyAudit().problems.contains("entry 2 has been altered"))
     }
+
+    /// A digest the console writes (retention's erasures) may hold ten digits in a row that
+    /// pass Modulus 11; it is stored as written, so verification can compare it.
+    @Test func generatedDigestsAreNotTakenForNHSNumbers() throws {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        let digest = "ab9434765919cd"
+        try queue.write { db in
+            let context = ActingContext(actor: "a", command: "t", at: Date(storedSeconds: 1))
+            for redacting in [true, false] {
+                try AuditChain.append(
+                    db, context: context, key: .none, action: "x", entity: nil, before: nil,
+                    after: .object([("erasures", .string(digest))]), redacting: redacting)
+            }
+        }
+        let stored = try queue.read { try String.fetchAll($0, sql: "SELECT after FROM audit") }
+        #expect(stored == [#"{"erasures":"ab[NHS number]cd"}"#, #"{"erasures":"ab9434765919cd"}"#])
+    }
 }
