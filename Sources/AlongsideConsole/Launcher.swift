@@ -110,14 +110,47 @@ public enum Launcher {
             let beside = URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent("site.conf").path
             if FileManager.default.fileExists(atPath: beside) { configPath = beside }
         }
-        var config = SiteConfig()
+        // The settings live in the database (spec §8); site.conf seeds a new one and names
+        // the site's own tags and localities files.
+        var fileConfig: SiteConfig?
+        var fileText: String?
         var base = FileManager.default.currentDirectoryPath
         if let configPath {
-            do { config = try SiteConfig(text: try TextFiles.read(configPath, field: "--config")) } catch let e as SiteConfigError {
+            do {
+                fileText = try TextFiles.read(configPath, field: "--config")
+                fileConfig = try SiteConfig(text: fileText ?? "")
+            } catch let e as SiteConfigError {
                 throw CommandError("\(configPath): \(e.description)")
             }
             base = URL(fileURLWithPath: configPath).deletingLastPathComponent().path
         }
+        let interactive =
+            isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
+        let isNew = !FileManager.default.fileExists(atPath: dbPath)
+        // A new database is never made silently (spec §4): at a terminal, a path that was
+        // named (--db, $ALONGSIDE_DB) is confirmed first; scripts get a note.
+        if isNew && interactive && (options.db != nil || env["ALONGSIDE_DB"] != nil) {
+            Output.out("There is no database at \(dbPath). Create a new one there? [y/N] ")
+            let answer = (Swift.readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else {
+                throw CommandError("no database was created; check the path given with --db")
+            }
+        }
+        // Its first admin needs a PIN when acting under another name than the
+        // operating-system user's, or when the site requires PINs (spec §8).
+        var firstPin: String? = nil
+        if isNew && (!Identity.isOSUser(userName(options.user)) || (fileConfig?.requirePin ?? false)) {
+            firstPin = try Self.firstAdminPin(user: userName(options.user), interactive: interactive, env: env)
+        }
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
+            throw CommandError("\(dbPath): \(e.description)")
+        } catch {
+            throw CommandError("cannot open the database '\(dbPath)': \(error)")
+        }
+        let (config, settingsWarnings) = try SiteSettings.load(
+            store: store, file: fileConfig, fileText: fileText, filePath: configPath,
+            databasePath: dbPath, actor: userName(options.user), now: clock())
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
         guard let calendar = SiteCalendar(identifier: config.timeZoneIdentifier) else {
             throw CommandError("time_zone: '\(config.timeZoneIdentifier)' is not a known zone")
@@ -135,35 +168,12 @@ public enum Launcher {
             }
         }
         let user = userName(options.user)
-        let interactive =
-            isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
-        let isNew = !FileManager.default.fileExists(atPath: dbPath)
-        // A new database is never made silently (spec §4): at a terminal, a path that was
-        // named (--db, $ALONGSIDE_DB) is confirmed first; scripts get a note.
-        if isNew && interactive && (options.db != nil || env["ALONGSIDE_DB"] != nil) {
-            Output.out("There is no database at \(dbPath). Create a new one there? [y/N] ")
-            let answer = (Swift.readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard answer == "y" || answer == "yes" else {
-                throw CommandError("no database was created; check the path given with --db")
-            }
-        }
-        // Its first admin needs a PIN when acting under another name than the
-        // operating-system user's, or when the site requires PINs (spec §8).
-        var firstPin: String? = nil
-        if isNew && (!Identity.isOSUser(user) || config.requirePin) {
-            firstPin = try Self.firstAdminPin(user: user, interactive: interactive, env: env)
-        }
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
-            throw CommandError("\(dbPath): \(e.description)")
-        } catch {
-            throw CommandError("cannot open the database '\(dbPath)': \(error)")
-        }
         let session = Session(
             store: store, config: config, calendar: calendar, tags: tags, localities: localities,
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
             databasePath: dbPath)
         session.environment = env
+        session.warnings += settingsWarnings
         session.interactive = interactive
         // A new database makes its creator admin.
         if try store.read({ try $0.staff().isEmpty }) {

@@ -24,10 +24,10 @@ public struct CommandError: Error, CustomStringConvertible {
 public final class Session {
     /// The database.
     public let store: any AlongsideStore
-    /// The site's settings.
-    public let config: SiteConfig
+    /// The site's settings (`config set` changes them for the rest of the session).
+    public internal(set) var config: SiteConfig
     /// The site's calendar (time zone).
-    public let calendar: SiteCalendar
+    public internal(set) var calendar: SiteCalendar
     /// Known tags.
     public let tags: TagCatalog
     /// Known localities.

@@ -1,3 +1,4 @@
+import AlongsideStore
 import Foundation
 
 /// Reading the files people give the console, and writing the private files it makes
@@ -53,38 +54,27 @@ enum TextFiles {
         return line
     }
 
-    /// Writes `text` to `path` with mode 0600 through a temporary file beside it, fsync and
-    /// a rename, so a reader (or a scheduled copy) never sees half a file.
+    /// Writes `text` to `path` the one safe way (`PendingFile`: a fresh unpredictable
+    /// temporary name beside it, `O_EXCL | O_NOFOLLOW`, mode 0600, fsync, rename, folder
+    /// fsync), so a reader never sees half a file and a planted symlink is never followed.
     static func writePrivate(_ text: String, to path: String, field: String) throws {
-        let full = (path as NSString).expandingTildeInPath
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), isDir.boolValue {
-            throw CommandError.field(field, "'\(path)' is a folder; give a file name")
-        }
-        let temporary = full + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw CommandError.field(
-                field, "cannot write '\(path)': \(String(cString: strerror(errno)))")
-        }
-        var problem: String?
-        func failed() { if problem == nil { problem = String(cString: strerror(errno)) } }
-        if fchmod(fd, 0o600) != 0 { failed() }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while problem == nil && written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes {
-                Foundation.write(fd, $0.baseAddress, $0.count)
+        try writePrivate([(text, path)], field: field)
+    }
+
+    /// Writes several files together: every one is complete on disk before any replaces its
+    /// target, so a failure leaves all the previous files untouched.
+    static func writePrivate(_ files: [(text: String, path: String)], field: String) throws {
+        var pending: [PendingFile] = []
+        do {
+            for (text, path) in files {
+                let f = try PendingFile(replacing: path)
+                pending.append(f)
+                try f.write(Array(text.utf8))
             }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { failed() } else { written += n }
-        }
-        if problem == nil && fsync(fd) != 0 { failed() }
-        close(fd)
-        if problem == nil && rename(temporary, full) != 0 { failed() }
-        if let problem {
-            unlink(temporary)
-            throw CommandError.field(field, "could not write '\(path)': \(problem)")
+            try PendingFile.commit(pending)
+        } catch {
+            for f in pending { f.discard() }
+            throw CommandError.field(field, error.description)
         }
     }
 

@@ -5,10 +5,18 @@ import GRDB
 
 /// The hash chain over the audit log: each entry's hash covers its fields and the previous
 /// entry's hash, so editing, deleting or reordering any entry breaks every hash after it.
+///
+/// Entry formats (column `format`):
+/// - 1 (databases of v1–v3): the hash covers the before/after text itself;
+/// - 2: the hash (SHA-256) covers a salted SHA-256 digest of the before/after text and of
+///   the record's stored state, so `retention` can erase identifying content from an old
+///   entry (leaving a voucher, see `erase`) without breaking the chain;
+/// - 3: as 2, with HMAC-SHA256 keyed by the site's `audit_key_file` instead of SHA-256.
 enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
-    static func hash(
+    /// The hash of a format-1 entry (v1–v3).
+    static func hashV1(
         seq: Int64, at: Int64, actor: String, command: String, action: String, entity: String?,
         before: String?, after: String?, prevHash: String
     ) -> String {
@@ -20,65 +28,211 @@ enum AuditChain {
         return PinHash.hex(Array(digest))
     }
 
-    /// Appends an entry chained to the last one.
-    static func append(
-        _ db: Database, context: ActingContext, action: String, entity: String?,
-        before: JSONValue?, after: JSONValue?
-    ) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let prev: String = last?["hash"] ?? genesis
-        let at = context.at.storedSeconds
-        // Free text never carries an NHS number into the log, whatever was typed.
-        let b = before.map { NHSNumber.redact(in: $0.text) }
-        let a = after.map { NHSNumber.redact(in: $0.text) }
-        let h = hash(
-            seq: seq, at: at, actor: context.actor, command: context.command, action: action,
-            entity: entity, before: b, after: a, prevHash: prev)
-        try db.execute(
-            sql: """
-                INSERT INTO audit(seq, at, actor, command, action, entity, before, after, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [seq, at, context.actor, context.command, action, entity, b, a, prev, h])
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head', ?)",
-            arguments: ["\(seq):\(h)"])
+    /// The fields a format-2/3 hash covers.
+    struct Sealed {
+        var format: Int
+        var seq: Int64
+        var at: Int64
+        var actor: String
+        var command: String
+        var action: String
+        var entity: String?
+        var record: String?
+        var state: String?
+        var beforeDigest: String?
+        var afterDigest: String?
+        var prevHash: String
+
+        /// The entry's hash: SHA-256 (format 2) or HMAC-SHA256 (format 3) of the canonical
+        /// text; nil when format 3 is asked for without a key.
+        func hash(key: SymmetricKey?) -> String? {
+            let canonical = JSONValue.array([
+                .int(format), .int(Int(seq)), .int(Int(at)), .string(actor), .string(command),
+                .string(action), .string(entity), .string(record), .string(state),
+                .string(beforeDigest), .string(afterDigest), .string(prevHash),
+            ]).text
+            let data = Data(canonical.utf8)
+            if format == 3 {
+                guard let key else { return nil }
+                return PinHash.hex(Array(HMAC<SHA256>.authenticationCode(for: data, using: key)))
+            }
+            return PinHash.hex(Array(SHA256.hash(data: data)))
+        }
     }
 
-    /// Walks the whole log; returns the problems found and the number of entries.
-    static func verify(_ db: Database) throws -> (problems: [String], entries: Int) {
-        var problems: [String] = []
-        var prev = genesis
-        var expectedSeq: Int64 = 1
-        var count = 0
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
+    /// The text stored for a before/after record: every string field redacted for NHS
+    /// numbers on its own, so times, counts and ids are never rewritten.
+    static func storedText(_ value: JSONValue?) -> String? {
+        value.map { $0.mappingStrings(NHSNumber.redact(in:)).text }
+    }
+
+    /// Appends an entry chained to the last one. `record` names the one record the entry
+    /// changed (its state after the change is digested; none if it was deleted); `bulk`
+    /// names the rows of a bulk change, each digested in `audit_row`. Returns the entry's
+    /// seq. `redacting: false` is for content the console makes itself (counts and
+    /// digests, never typed text), whose hex digests could hold a run of digits that passes
+    /// as an NHS number.
+    @discardableResult
+    static func append(
+        _ db: Database, context: ActingContext, key: AuditKeyState, action: String,
+        entity: String?, before: JSONValue?, after: JSONValue?, record: RecordRef? = nil,
+        bulk: [RecordSelection] = [], redacting: Bool = true
+    ) throws -> Int64 {
+        let symmetric = try key.keyForWriting()
+        let last = try Row.fetchOne(
+            db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
+        let prev: String = last?["hash"] ?? genesis
+        let salt = RecordState.newSalt()
+        let b = redacting ? storedText(before) : before?.text
+        let a = redacting ? storedText(after) : after?.text
+        var sealed = Sealed(
+            format: symmetric == nil ? 2 : 3, seq: seq, at: context.at.storedSeconds,
+            actor: context.actor, command: context.command, action: action, entity: entity,
+            record: record?.key, state: nil, beforeDigest: RecordState.digest(salt: salt, b),
+            afterDigest: RecordState.digest(salt: salt, a), prevHash: prev)
+        if let record {
+            sealed.state = RecordState.digest(salt: salt, try record.canonical(db))
+        } else if !bulk.isEmpty {
+            let insert = try db.cachedStatement(
+                sql:
+                    "INSERT OR REPLACE INTO audit_row(seq, record, salt, state) VALUES (?, ?, ?, ?)"
+            )
+            for selection in bulk {
+                try selection.table.forEachRow(
+                    db, where: selection.condition, arguments: selection.arguments
+                ) { rowKey, canonical in
+                    let rowSalt = RecordState.newSalt()
+                    try insert.execute(arguments: [
+                        seq, rowKey, PinHash.hex(rowSalt),
+                        RecordState.digest(salt: rowSalt, canonical),
+                    ])
+                }
+            }
+            sealed.state = try groupDigest(db, seq: seq)
+        }
+        let hash = sealed.hash(key: symmetric)!
+        try db.execute(
+            sql: """
+                INSERT INTO audit(seq, at, actor, command, action, entity, before, after,
+                    prev_hash, hash, format, salt, before_digest, after_digest, record, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                seq, sealed.at, sealed.actor, sealed.command, action, entity, b, a, prev, hash,
+                sealed.format, PinHash.hex(salt), sealed.beforeDigest, sealed.afterDigest,
+                sealed.record, sealed.state,
+            ])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head', ?)",
+            arguments: ["\(seq):\(hash)"])
+        return seq
+    }
+
+    /// The digest over a bulk entry's rows (`record`, `state`, in record order).
+    static func groupDigest(_ db: Database, seq: Int64) throws -> String {
+        var hasher = SHA256()
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT record, state FROM audit_row WHERE seq = ? ORDER BY record",
+            arguments: [seq])
         while let row = try rows.next() {
-            count += 1
+            let line = "\(row[0] as String)\u{1F}\(row[1] as String? ?? "-")\n"
+            hasher.update(data: Data(line.utf8))
+        }
+        return PinHash.hex(Array(hasher.finalize()))
+    }
+
+    /// The digest over the erasure vouchers a retention entry made.
+    static func voucherDigest(_ db: Database, by seq: Int64) throws -> String {
+        var hasher = SHA256()
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT seq, before_digest, after_digest FROM audit_redaction
+                WHERE by_seq = ? ORDER BY seq
+                """, arguments: [seq])
+        while let row = try rows.next() {
+            let line =
+                "\(row[0] as Int64)\u{1F}\(row[1] as String? ?? "-")"
+                + "\u{1F}\(row[2] as String? ?? "-")\n"
+            hasher.update(data: Data(line.utf8))
+        }
+        return PinHash.hex(Array(hasher.finalize()))
+    }
+
+    /// The members retention erases from audit content: identifiers and free text.
+    static func isErasable(_ member: String) -> Bool {
+        ["age_band", "gender", "language", "nhs", "ref", "detail"].contains(member)
+            || member.hasSuffix("reason")
+    }
+
+    /// Erases identifying content from the (format 2/3) entries about `entities`, leaving
+    /// for each a voucher (digests of the erased text) that the retention entry `bySeq`
+    /// vouches for; clears the salts of the rows of `records` digested before it, so no
+    /// erased value can be guessed from an old digest. Returns how many entries changed.
+    static func erase(
+        _ db: Database, entitiesIn entityTable: String, recordsWhere recordCondition: String,
+        bySeq: Int64
+    ) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, before, after FROM audit
+                WHERE format >= 2 AND salt IS NOT NULL
+                  AND entity IN (SELECT entity FROM \(entityTable))
+                ORDER BY seq
+                """)
+        func erased(_ text: String?) -> String? {
+            guard let text else { return nil }
+            guard let value = JSONValue.parse(text) else { return "\"[removed]\"" }
+            return value.erasingMembers(where: isErasable, replacement: .string("[removed]")).text
+        }
+        let update = try db.cachedStatement(
+            sql: "UPDATE audit SET before = ?, after = ?, salt = NULL WHERE seq = ?")
+        let voucher = try db.cachedStatement(
+            sql: """
+                INSERT INTO audit_redaction(seq, before_digest, after_digest, by_seq)
+                VALUES (?, ?, ?, ?)
+                """)
+        for row in rows {
             let seq: Int64 = row["seq"]
-            if seq != expectedSeq {
-                problems.append("entry \(expectedSeq)\(seq > expectedSeq + 1 ? "–\(seq - 1)" : "") is missing")
-            }
-            let stored: String = row["hash"]
-            let storedPrev: String = row["prev_hash"]
-            if storedPrev != prev {
-                problems.append("entry \(seq) does not follow the entry before it")
-            }
-            let h = hash(
-                seq: seq, at: row["at"], actor: row["actor"], command: row["command"],
-                action: row["action"], entity: row["entity"], before: row["before"],
-                after: row["after"], prevHash: storedPrev)
-            if h != stored { problems.append("entry \(seq) has been altered") }
-            prev = stored
-            expectedSeq = seq + 1
+            let b = erased(row["before"])
+            let a = erased(row["after"])
+            try update.execute(arguments: [b, a, seq])
+            try voucher.execute(arguments: [
+                seq, RecordState.digest(salt: nil, b), RecordState.digest(salt: nil, a), bySeq,
+            ])
         }
-        if let head = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'audit_head'") {
-            if head != "\(expectedSeq - 1):\(prev)" {
-                problems.append("the log's last entries have been removed or replaced")
-            }
-        } else if count > 0 {
-            problems.append("the log's head record is missing")
+        try db.execute(
+            sql:
+                "UPDATE audit_row SET salt = NULL "
+                + "WHERE salt IS NOT NULL AND seq < ? AND (\(recordCondition))",
+            arguments: [bySeq])
+        return rows.count
+    }
+}
+
+/// The key of the keyed chain as this console holds it.
+public enum AuditKeyState: Sendable {
+    /// No `audit_key_file`: entries are chained with SHA-256.
+    case none
+    /// The key read from `audit_key_file` (its bytes): entries are chained with HMAC-SHA256.
+    case key([UInt8])
+    /// `audit_key_file` is set but could not be read: nothing may be written.
+    case unreadable(String)
+
+    /// The key to write with, or nil for SHA-256; throws when the key could not be read.
+    func keyForWriting() throws -> SymmetricKey? {
+        switch self {
+        case .none: return nil
+        case .key(let k): return SymmetricKey(data: k)
+        case .unreadable(let why): throw StoreError.storage(why)
         }
-        return (problems, count)
+    }
+
+    /// The key to verify with, if any.
+    var keyForReading: SymmetricKey? {
+        if case .key(let k) = self { return SymmetricKey(data: k) }
+        return nil
     }
 }

@@ -26,13 +26,17 @@ extension SQLiteTransaction {
             if i == 0 { first = Int(db.lastInsertedRowID) }
         }
         let last = Int(db.lastInsertedRowID)
-        guard let context else { preconditionFailure("a change was attempted in a read transaction") }
-        try AuditChain.append(
-            db, context: context, action: "insert", entity: nil, before: nil,
+        // The entry digests every row it added (audit_row), so `check` accounts for each.
+        try audit(
+            "insert", entity: nil, before: nil,
             after: .object([
                 ("presentations", .int(ps.count)), ("first", .string(PresentationID.format(first))),
                 ("last", .string(PresentationID.format(last))),
-            ]))
+            ]),
+            bulk: [
+                RecordSelection(
+                    table: .presentation, condition: "id BETWEEN ? AND ?", arguments: [first, last])
+            ])
         return first...last
     }
 }

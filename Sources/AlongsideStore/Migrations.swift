@@ -183,6 +183,115 @@ enum Migrations {
                     CREATE INDEX referral_by_requested ON referral(requested_at);
                     """)
         }
+        // v4-audit (issue 13): the chain covers salted digests of each entry's before/after
+        // and of the record's stored state (formats 2 and 3, see AuditChain), so retention
+        // can erase content and `check` can compare every record with its last entry; bulk
+        // entries digest each row in audit_row; retention's erasures leave vouchers in
+        // audit_redaction; settings and legal holds live in the database. Entries already
+        // written keep format 1. Records already stored are accounted for by one baseline
+        // entry, so `check` starts from what the database held at the upgrade.
+        m.registerMigration("v4-audit") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE audit ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE audit ADD COLUMN salt TEXT;
+                    ALTER TABLE audit ADD COLUMN before_digest TEXT;
+                    ALTER TABLE audit ADD COLUMN after_digest TEXT;
+                    ALTER TABLE audit ADD COLUMN record TEXT;
+                    ALTER TABLE audit ADD COLUMN state TEXT;
+                    CREATE TABLE audit_row (
+                        seq INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        salt TEXT,
+                        state TEXT,
+                        PRIMARY KEY (seq, record)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE audit_redaction (
+                        seq INTEGER NOT NULL PRIMARY KEY,
+                        before_digest TEXT,
+                        after_digest TEXT,
+                        by_seq INTEGER NOT NULL
+                    );
+                    CREATE TABLE setting (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE hold (
+                        presentation_id INTEGER NOT NULL PRIMARY KEY REFERENCES presentation(id),
+                        reason TEXT NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    DROP TRIGGER audit_no_update;
+                    DROP TRIGGER audit_no_delete;
+                    """)
+            for (_, sql) in auditGuards { try db.execute(sql: sql) }
+            // The baseline entry is written after every migration has run (see
+            // SQLiteStore.writeBaselineIfPending), when the tables have their final columns.
+            try db.execute(
+                sql: """
+                    INSERT INTO meta(key, value)
+                    SELECT 'audit_baseline_pending', 'v4-audit'
+                    WHERE EXISTS (SELECT 1 FROM presentation) OR EXISTS (SELECT 1 FROM mentor)
+                       OR EXISTS (SELECT 1 FROM shift) OR EXISTS (SELECT 1 FROM leave)
+                       OR EXISTS (SELECT 1 FROM decline) OR EXISTS (SELECT 1 FROM staff)
+                    """)
+        }
         return m
     }
+
+    /// The guards of the audit log (v4-audit): the log is append-only except that
+    /// retention may erase a format-2/3 entry's content (clearing its salt, nothing else);
+    /// a row digest may only lose its salt; erasure vouchers never change. `check`
+    /// compares the stored triggers with these texts.
+    static let auditGuards: [(name: String, sql: String)] = [
+        (
+            "audit_no_update",
+            """
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            WHEN OLD.format < 2 OR NEW.salt IS NOT NULL OR NEW.seq IS NOT OLD.seq
+              OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+              OR NEW.command IS NOT OLD.command OR NEW.action IS NOT OLD.action
+              OR NEW.entity IS NOT OLD.entity OR NEW.prev_hash IS NOT OLD.prev_hash
+              OR NEW.hash IS NOT OLD.hash OR NEW.format IS NOT OLD.format
+              OR NEW.before_digest IS NOT OLD.before_digest
+              OR NEW.after_digest IS NOT OLD.after_digest
+              OR NEW.record IS NOT OLD.record OR NEW.state IS NOT OLD.state
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "audit_no_delete",
+            """
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "audit_row_no_update",
+            """
+            CREATE TRIGGER audit_row_no_update BEFORE UPDATE ON audit_row
+            WHEN NEW.salt IS NOT NULL OR NEW.seq IS NOT OLD.seq OR NEW.record IS NOT OLD.record
+              OR NEW.state IS NOT OLD.state
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "audit_row_no_delete",
+            """
+            CREATE TRIGGER audit_row_no_delete BEFORE DELETE ON audit_row
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "audit_redaction_no_update",
+            """
+            CREATE TRIGGER audit_redaction_no_update BEFORE UPDATE ON audit_redaction
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "audit_redaction_no_delete",
+            """
+            CREATE TRIGGER audit_redaction_no_delete BEFORE DELETE ON audit_redaction
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+    ]
 }

@@ -39,9 +39,13 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try StorageErrors.plain { try DatabaseQueue(path: path, configuration: config) }
+        self.queue = queue
         try Self.checkApplication(queue)
-        try Migrations.migrator.migrate(queue)
+        try StorageErrors.plain {
+            try Migrations.migrator.migrate(queue)
+            try Self.writeBaselineIfPending(queue)
+        }
     }
 
     private static func checkApplication(_ queue: DatabaseQueue) throws {
@@ -61,42 +65,105 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         }
     }
 
+    private let keyLock = NSLock()
+    nonisolated(unsafe) private var keyState: AuditKeyState = .none
+
+    /// The key of the keyed chain (from `audit_key_file`), which every later entry uses.
+    public func setAuditKey(_ key: AuditKeyState) {
+        keyLock.withLock { keyState = key }
+    }
+
+    var auditKey: AuditKeyState { keyLock.withLock { keyState } }
+
+    /// Writes the baseline entry a database upgraded to v4-audit owes (see Migrations).
+    private static func writeBaselineIfPending(_ queue: DatabaseQueue) throws {
+        try queue.write { db in
+            guard try String.fetchOne(
+                db, sql: "SELECT value FROM meta WHERE key = 'audit_baseline_pending'") != nil
+            else { return }
+            let at = try Int64.fetchOne(db, sql: "SELECT max(at) FROM audit") ?? 0
+            try AuditChain.append(
+                db,
+                context: ActingContext(actor: "alongside", command: "upgrade", at: Date(storedSeconds: at)),
+                key: .none, action: "baseline", entity: nil, before: nil,
+                after: .object([("detail", .string("records held at the upgrade to v4-audit"))]),
+                bulk: AuditedTable.all.map { RecordSelection(table: $0, condition: "1", arguments: []) })
+            try db.execute(sql: "DELETE FROM meta WHERE key = 'audit_baseline_pending'")
+        }
+    }
+
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
-        try queue.read { db in try body(SQLiteTransaction(db: db, context: nil)) }
+        try StorageErrors.plain {
+            try queue.read { db in try body(SQLiteTransaction(db: db, context: nil)) }
+        }
     }
 
     public func write<T>(_ context: ActingContext, _ body: (any StoreWriting) throws -> T)
         throws -> T
     {
-        try queue.write { db in try body(SQLiteTransaction(db: db, context: context)) }
+        let key = auditKey
+        return try StorageErrors.plain {
+            try queue.write { db in
+                try body(SQLiteTransaction(db: db, context: context, key: key))
+            }
+        }
     }
 
     public func check() throws -> [String] {
-        var problems: [String] = try queue.read { db in
-            try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+        try StorageErrors.plain {
+            try queue.read { db in
+                var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                    .filter { $0 != "ok" }
+                problems += try AuditChain.verify(db, key: auditKey).problems
+                problems += try RecordCheck.problems(db)
+                return problems
+            }
         }
-        problems += try verifyAudit().problems
-        return problems
     }
 
     public func verifyAudit() throws -> (problems: [String], entries: Int) {
-        try queue.read { db in try AuditChain.verify(db) }
+        try verifyAudit(anchors: [])
+    }
+
+    public func verifyAudit(anchors: [AuditAnchor]) throws -> (problems: [String], entries: Int) {
+        try StorageErrors.plain {
+            try queue.read { db in try AuditChain.verify(db, key: auditKey, anchors: anchors) }
+        }
+    }
+
+    public func auditAnchor() throws -> AuditAnchor? {
+        try StorageErrors.plain { try queue.read { db in try AuditChain.anchor(db) } }
     }
 
     public func backup(to path: String) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
-        let fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw StoreError.notFound("cannot create '\(path)': \(String(cString: strerror(errno)))")
+        let pending: PendingFile
+        do { pending = try PendingFile(replacing: path) } catch { throw StoreError.storage(error.description) }
+        do {
+            let target = try DatabaseQueue(path: pending.temporaryPath)
+            try queue.backup(to: target)
+            try target.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            }
+            try target.close()
+            try pending.commit()
+        } catch let error as DatabaseError {
+            pending.discard()
+            let cause: String
+            switch error.resultCode.primaryResultCode {
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                cause = "the disk is full, a file size limit was reached, or the disk failed"
+            default:
+                cause = StorageErrors.sentence(error)
+            }
+            throw StoreError.storage(
+                "the backup could not be written to '\(path)' (\(cause)); the previous backup "
+                    + "is untouched")
+        } catch let error as SafeFileError {
+            pending.discard()
+            throw StoreError.storage(error.description)
+        } catch {
+            pending.discard()
+            throw error
         }
-        close(fd)
-        let target = try DatabaseQueue(path: path)
-        try queue.backup(to: target)
-        try target.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = DELETE")
-        }
-        try target.close()
-        chmod(path, 0o600)
     }
 }

@@ -7,16 +7,22 @@ struct SQLiteTransaction: StoreWriting {
     let db: Database
     /// Who is acting; nil in read transactions.
     let context: ActingContext?
+    /// The keyed chain's key, if any (write transactions).
+    var key: AuditKeyState = .none
 
-    /// Appends the audit entry of a change made in this transaction.
+    /// Appends the audit entry of a change; `record` is the record changed (its stored
+    /// state is digested, so `check` can compare it), `bulk` the rows of a bulk change.
+    @discardableResult
     func audit(
-        _ action: String, entity: String?, before: JSONValue?, after: JSONValue?
-    ) throws {
+        _ action: String, entity: String?, before: JSONValue?, after: JSONValue?,
+        record: RecordRef? = nil, bulk: [RecordSelection] = [], redacting: Bool = true
+    ) throws -> Int64 {
         guard let context else {
             preconditionFailure("a change was attempted in a read transaction")
         }
-        try AuditChain.append(
-            db, context: context, action: action, entity: entity, before: before, after: after)
+        return try AuditChain.append(
+            db, context: context, key: key, action: action, entity: entity, before: before,
+            after: after, record: record, bulk: bulk, redacting: redacting)
     }
 
     // MARK: Reading
@@ -295,7 +301,9 @@ struct SQLiteTransaction: StoreWriting {
         try db.execute(
             sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: StatementArguments(mentor.arguments))
-        try audit("insert", entity: mentor.id, before: nil, after: mentor.auditJSON)
+        try audit(
+            "insert", entity: mentor.id, before: nil, after: mentor.auditJSON,
+            record: .mentor(mentor.id))
     }
 
     func updateMentor(_ mentor: Mentor) throws {
@@ -310,7 +318,9 @@ struct SQLiteTransaction: StoreWriting {
                 WHERE id = ?
                 """,
             arguments: StatementArguments(Array(mentor.arguments.dropFirst()) + [before.id]))
-        try audit("update", entity: before.id, before: before.auditJSON, after: mentor.auditJSON)
+        try audit(
+            "update", entity: before.id, before: before.auditJSON, after: mentor.auditJSON,
+            record: .mentor(before.id))
     }
 
     func insertShift(_ shift: Shift) throws -> Int64 {
@@ -323,7 +333,7 @@ struct SQLiteTransaction: StoreWriting {
             after: .object([
                 ("shift", .int(Int(id))), ("start", .int(Int(shift.span.start.storedSeconds))),
                 ("end", .int(Int(shift.span.end.storedSeconds))),
-            ]))
+            ]), record: .shift(id))
         return id
     }
 
@@ -335,7 +345,7 @@ struct SQLiteTransaction: StoreWriting {
                 before: .object([
                     ("shift", .int(Int(shift.id))), ("start", .int(Int(shift.span.start.storedSeconds))),
                     ("end", .int(Int(shift.span.end.storedSeconds))),
-                ]), after: nil)
+                ]), after: nil, record: .shift(shift.id))
         }
     }
 
@@ -349,7 +359,7 @@ struct SQLiteTransaction: StoreWriting {
             after: .object([
                 ("leave", .int(Int(id))), ("start", .int(Int(leave.span.start.storedSeconds))),
                 ("end", .int(Int(leave.span.end.storedSeconds))),
-            ]))
+            ]), record: .leave(id))
         return id
     }
 
@@ -363,7 +373,9 @@ struct SQLiteTransaction: StoreWriting {
                 """, arguments: StatementArguments(p.argumentsWithoutID))
         var stored = p
         stored.number = Int(db.lastInsertedRowID)
-        try audit("insert", entity: stored.id, before: nil, after: stored.auditJSON)
+        try audit(
+            "insert", entity: stored.id, before: nil, after: stored.auditJSON,
+            record: .presentation(stored.number))
         return stored.number
     }
 
@@ -378,7 +390,9 @@ struct SQLiteTransaction: StoreWriting {
                 UPDATE presentation SET \(columns.map { "\($0) = ?" }.joined(separator: ", "))
                 WHERE id = ?
                 """, arguments: StatementArguments(p.argumentsWithoutID + [p.number]))
-        try audit("update", entity: p.id, before: before.auditJSON, after: p.auditJSON)
+        try audit(
+            "update", entity: p.id, before: before.auditJSON, after: p.auditJSON,
+            record: .presentation(p.number))
     }
 
     func insertDecline(presentation: Int, mentor: String, at: Date, reason: String?) throws {
@@ -389,7 +403,8 @@ struct SQLiteTransaction: StoreWriting {
                 """, arguments: [presentation, mentor, at.storedSeconds, reason])
         try audit(
             "decline", entity: PresentationID.format(presentation), before: nil,
-            after: .object([("mentor", .string(mentor)), ("reason", .string(reason))]))
+            after: .object([("mentor", .string(mentor)), ("reason", .string(reason))]),
+            record: .decline(presentation, mentor))
     }
 
     func upsertStaff(_ member: StaffMember) throws {
@@ -407,7 +422,7 @@ struct SQLiteTransaction: StoreWriting {
         }
         try audit(
             before == nil ? "insert" : "update", entity: "staff:\(member.name)",
-            before: view(before), after: view(member))
+            before: view(before), after: view(member), record: .staff(member.name))
     }
 
     func auditCount() throws -> Int {
@@ -444,36 +459,7 @@ struct SQLiteTransaction: StoreWriting {
         try audit(
             "delete", entity: "staff:\(name)",
             before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),
-            after: nil)
-    }
-
-    func countIdentifiable(closedBefore cutoff: Date) throws -> Int {
-        try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM presentation WHERE closed_at IS NOT NULL AND closed_at < ?
-                  AND (nhs IS NOT NULL OR ref IS NOT NULL OR age_band IS NOT NULL OR gender IS NOT NULL)
-                """, arguments: [cutoff.storedSeconds]) ?? 0
-    }
-
-    func removeIdentifiers(closedBefore cutoff: Date) throws -> Int {
-        let n = try countIdentifiable(closedBefore: cutoff)
-        try db.execute(
-            sql: """
-                UPDATE decline SET reason = NULL WHERE presentation_id IN
-                  (SELECT id FROM presentation WHERE closed_at IS NOT NULL AND closed_at < ?)
-                """, arguments: [cutoff.storedSeconds])
-        try db.execute(
-            sql: """
-                UPDATE presentation SET nhs = NULL, ref = NULL, age_band = NULL, gender = NULL
-                WHERE closed_at IS NOT NULL AND closed_at < ?
-                """, arguments: [cutoff.storedSeconds])
-        try audit(
-            "retention", entity: nil, before: nil,
-            after: .object([
-                ("closed_before", .int(Int(cutoff.storedSeconds))), ("presentations", .int(n)),
-            ]))
-        return n
+            after: nil, record: .staff(before.name))
     }
 
     func logEvent(action: String, entity: String?, detail: String?) throws {

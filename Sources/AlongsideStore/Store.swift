@@ -60,11 +60,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case duplicate(String)
     /// The database is not an Alongside database or is from a newer version.
     case incompatible(String)
+    /// The disk or the database file failed (full, unreadable, damaged), in plain words.
+    case storage(String)
 
     /// The message.
     public var description: String {
         switch self {
-        case .notFound(let s), .duplicate(let s), .incompatible(let s): s
+        case .notFound(let s), .duplicate(let s), .incompatible(let s), .storage(let s): s
         }
     }
 }
@@ -115,7 +117,8 @@ public protocol StoreReading {
     func auditEntries(since: Date?, entity: String?) throws -> [AuditEntry]
     /// The next free `M` + number id.
     func nextMentorID() throws -> String
-    /// How many closed presentations before `cutoff` still hold identifiers.
+    /// How many closed presentations before `cutoff`, not on hold, still hold identifiers
+    /// (in the record or in their audit entries).
     func countIdentifiable(closedBefore cutoff: Date) throws -> Int
     /// The directory of local services, in the order imported (spec §12); with `need`, only
     /// those with that taxonomy tag, and with `activeOnly`, only active ones.
@@ -132,6 +135,12 @@ public protocol StoreReading {
     /// Every presentation with that NHS number or that ref (without regard to case),
     /// oldest first.
     func presentations(nhs: String?, ref: String?) throws -> [Presentation]
+    /// The settings stored in the database (spec §8), by key; empty before they are seeded.
+    func settings() throws -> [String: String]
+    /// The legal hold on a presentation, if any.
+    func hold(of number: Int) throws -> HoldRecord?
+    /// Whether any audit entry is keyed (HMAC-SHA256).
+    func hasKeyedEntries() throws -> Bool
 }
 
 extension StoreReading {
@@ -168,10 +177,19 @@ public protocol StoreWriting: StoreReading {
     /// Keeps the PIN entry record of a staff name. Not an audited record: callers log the
     /// attempt itself (`denied`).
     func setPinAttempts(_ name: String, _ state: PinAttempts) throws
-    /// Removes personal identifiers (NHS number, ref, age band, gender, decline reasons) from
-    /// presentations closed before `cutoff`, keeping what the summaries need; returns how
-    /// many presentations were changed. One audit entry records the count.
-    func removeIdentifiers(closedBefore cutoff: Date) throws -> Int
+    /// Removes personal identifiers (NHS number, ref, age band, gender, language, every
+    /// free-text reason) from presentations closed before `cutoff` and not on hold, and from
+    /// the content of their audit entries, keeping what the summaries need. One audit entry
+    /// records the run (and vouches for the erasures, so the chain still verifies).
+    func removeIdentifiers(closedBefore cutoff: Date) throws -> RetentionRun
+    /// Stores the settings of a new database, in one audited entry.
+    func seedSettings(_ values: [(key: String, value: String)]) throws
+    /// Stores one setting (audited).
+    func setSetting(_ key: String, _ value: String) throws
+    /// Puts a presentation on legal hold (audited): retention keeps its identifiers.
+    func insertHold(presentation: Int, reason: String, at: Date) throws
+    /// Releases a legal hold (audited).
+    func removeHold(presentation: Int) throws
     /// Logs an event that changes no record (a read of a person's record, an export).
     func logEvent(action: String, entity: String?, detail: String?) throws
     /// Replaces the whole directory of services; one audit entry holds the counts and a
@@ -194,6 +212,32 @@ public protocol AlongsideStore: AnyObject, Sendable {
     func check() throws -> [String]
     /// Checks the audit chain only; returns problems (empty = fine) and the entry count.
     func verifyAudit() throws -> (problems: [String], entries: Int)
-    /// Writes a consistent copy of the database to `path` (mode 0600).
+    /// Writes a consistent copy of the database to `path` (mode 0600) under a temporary
+    /// name renamed into place when complete; a failure leaves any previous file untouched.
     func backup(to path: String) throws
+    /// Checks the audit chain, and that each anchor is still in it; returns problems.
+    func verifyAudit(anchors: [AuditAnchor]) throws -> (problems: [String], entries: Int)
+    /// The log's head, as an anchor to keep outside the database; nil for an empty log.
+    func auditAnchor() throws -> AuditAnchor?
+    /// The key of the keyed chain, for every later entry and verification.
+    func setAuditKey(_ key: AuditKeyState)
+}
+
+/// A legal hold on a presentation.
+public struct HoldRecord: Sendable, Equatable {
+    /// Why it is held.
+    public var reason: String
+    /// Since when.
+    public var at: Date
+}
+
+/// What a retention run did.
+public struct RetentionRun: Sendable, Equatable {
+    /// Presentations whose identifiers were removed.
+    public var presentations: Int
+    /// Audit entries whose identifying content was erased.
+    public var entriesErased: Int
+    /// Entries written before v4-audit about those presentations, whose content their hash
+    /// covers, so it stays.
+    public var entriesKept: Int
 }

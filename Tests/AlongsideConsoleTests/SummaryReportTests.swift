@@ -64,6 +64,15 @@ private let fixtureCSV = """
 
     """
 
+/// When the fixture is imported: rows 10 and 11 are still open, and an open row must have
+/// arrived within the last 24 hours (spec §5), so the import runs on Monday 26 at noon.
+private let importNow = Date(timeIntervalSince1970: 1_793_016_000)
+
+/// The fixture's clock: `fixedNow`, except while the file is imported.
+private final class FixtureClock: @unchecked Sendable {
+    var now = fixedNow
+}
+
 /// What the console printed.
 private final class Printed: @unchecked Sendable {
     var out = ""
@@ -84,9 +93,10 @@ private final class SummaryFixture {
             .appendingPathComponent("alongside-summary-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("site.sqlite").path)
+        let clock = FixtureClock()
         let session = Session(
             store: store, config: SiteConfig(), calendar: .london, tags: .standard,
-            localities: .standard, clock: { fixedNow }, user: "manager")
+            localities: .standard, clock: { clock.now }, user: "manager")
         // In process, the harness stands for a user whose identity has been proved.
         session.authenticated = true
         self.session = session
@@ -119,7 +129,9 @@ private final class SummaryFixture {
         }
         if importFixture {
             let path = try file("fixture.csv", fixtureCSV)
+            clock.now = importNow
             let result = run("presentations import \(path)")
+            clock.now = fixedNow
             #expect(result.ok, "\(result.err)")
         }
     }
@@ -441,7 +453,8 @@ struct SummaryReportTests {
         let r = f.run("presentations import \(path)")
         #expect(!r.ok)
         #expect(r.err.hasPrefix("error: \(path):2: ref: already stored as P1 (same ref and"))
-        #expect(r.err.contains("nothing imported: 14 problems on 14 lines"))
+        // Rows 10 and 11 are also open and older than 24 hours now (spec §5).
+        #expect(r.err.contains("nothing imported: 16 problems on 14 lines"), "\(r.err)")
         #expect(try f.storedCount() == 14)
     }
 

@@ -22,7 +22,9 @@ struct PresentationsImport: ConsoleCommand {
             as in 'help times'. The rows record what happened, so the availability rules are \
             not applied, but the times must be in order (arrived ≤ assigned ≤ seen ≤ closed) \
             and not in the future, the mentors must be on the roster, and the outcome must fit \
-            (help outcomes). Any bad row rejects the whole file with every problem listed as \
+            (help outcomes). A row that is not closed must have arrived within the last 24 \
+            hours (give an older one its outcome), and open rows may not take a mentor past \
+            their capacity, counting the people they hold now. Any bad row rejects the whole file with every problem listed as \
             FILE:LINE: message, and nothing is written.
 
             Example:
@@ -59,8 +61,16 @@ struct PresentationsImport: ConsoleCommand {
                 let stored = try tx.presentationTimes(
                     arrivedIn: TimeSpan(start: earliest, end: latest.addingTimeInterval(1)))
                 let repeats = PresentationImport.alreadyStored(rows, stored: stored)
-                if !repeats.isEmpty {
-                    throw PresentationImportFailure(file: file, errors: repeats)
+                // Open rows never take a mentor past capacity (spec §5), read in the same
+                // transaction as the write so another console cannot overbook meanwhile.
+                let capacities = Dictionary(
+                    try tx.mentors().map { ($0.id.lowercased(), $0.capacity) },
+                    uniquingKeysWith: { a, _ in a })
+                let over = PresentationImport.openRowProblems(
+                    rows, now: session.now, capacities: capacities, caseloads: try tx.caseloads())
+                if !repeats.isEmpty || !over.isEmpty {
+                    throw PresentationImportFailure(
+                        file: file, errors: (repeats + over).sorted { $0.line < $1.line })
                 }
                 // One prepared statement and one audit entry for the whole file (the
                 // entry names the range of ids given), so 100,000 rows take seconds.

@@ -129,8 +129,12 @@ struct RosterExport: ConsoleCommand {
             try RosterIO.makeFolder(folder)
             let mentorsPath = (folder as NSString).appendingPathComponent("mentors.csv")
             let shiftsPath = (folder as NSString).appendingPathComponent("shifts.csv")
-            try TextFiles.writePrivate(RosterFiles.mentorsCSV(mentors), to: mentorsPath, field: "DIR")
-            try TextFiles.writePrivate(RosterFiles.shiftsCSV(shifts, calendar: cal), to: shiftsPath, field: "DIR")
+            // Both files are complete before either replaces the previous one.
+            try TextFiles.writePrivate(
+                [
+                    (RosterFiles.mentorsCSV(mentors), mentorsPath),
+                    (RosterFiles.shiftsCSV(shifts, calendar: cal), shiftsPath),
+                ], field: "DIR")
             try tx.logEvent(
                 action: "export", entity: nil,
                 detail: "roster: \(mentors.count) mentors, \(shifts.count) shifts to \(folder)")

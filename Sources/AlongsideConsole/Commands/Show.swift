@@ -31,14 +31,15 @@ struct Show: ConsoleCommand {
 
     private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
         let cal = session.calendar
-        let (p, declines, history, referrals) = try session.write("show") { tx in
+        let (p, declines, history, referrals, hold) = try session.write("show") { tx in
             let p = try session.presentation(id, in: tx)
             try tx.logEvent(action: "read", entity: p.id, detail: nil)
             return (
                 p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id),
-                try tx.referrals(presentation: p.number)
+                try tx.referrals(presentation: p.number), try tx.hold(of: p.number)
             )
         }
+        let retention = Self.retention(p, hold: hold, session: session)
         func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
         let fields: [(String, JSONValue)] = [
             ("presentation", .string(p.id)), ("status", .string(p.status.rawValue)),
@@ -56,6 +57,8 @@ struct Show: ConsoleCommand {
                 "declined_by",
                 .array(declines.map { .object([("mentor", .string($0.mentorID)), ("at", t($0.at)), ("reason", .string($0.reason))]) })
             ),
+            ("identifiers_removed_from", .string(retention.date)),
+            ("hold", .string(hold?.reason)),
         ]
         switch format {
         case .json:
@@ -72,7 +75,7 @@ struct Show: ConsoleCommand {
         default:
             var out = session.style.bold("\(p.id)") + "  \(p.status.rawValue)\n"
             var t = TextTable(["field", "value"])
-            for (k, v) in fields where k != "presentation" && k != "declined_by" {
+            for (k, v) in fields where !["presentation", "declined_by", "identifiers_removed_from", "hold"].contains(k) {
                 if case .null = v { continue }
                 if k == "nhs", let n = p.nhs, let nhs = try? NHSNumber(n) {
                     t.add([k, nhs.description])
@@ -89,6 +92,7 @@ struct Show: ConsoleCommand {
                 out += "\nOnward referrals:\n"
                 for r in referrals { out += "  \(ReferralView.line(r, cal))\n" }
             }
+            out += "identifiers: \(retention.text)\n"
             out += "\nHistory:\n" + historyTable(history, cal).render(style: session.style)
             return out
         }
@@ -146,6 +150,20 @@ struct Show: ConsoleCommand {
             }
             return out
         }
+    }
+
+    /// From which date P's identifiers will be removed (spec §8), and that in words.
+    static func retention(
+        _ p: Presentation, hold: HoldRecord?, session: Session
+    ) -> (date: String?, text: String) {
+        let years = session.config.retentionYears
+        if let hold { return (nil, "kept while on legal hold (\(hold.reason))") }
+        guard let closed = p.closedAt else {
+            return (nil, "removed \(years) years after it is closed")
+        }
+        let date = RetentionRule.removalDate(
+            closed: session.calendar.localDate(closed), years: years)
+        return (date.description, "removed from \(date) by 'retention' (\(years) years after closing)")
     }
 
     private func plain(_ v: JSONValue) -> String {

@@ -30,7 +30,7 @@ struct RootCommand: ParsableCommand {
             SummaryCommand.self,
             ServicesCommand.self, Refer.self, ReferralCommand.self, Find.self, ExportCommand.self,
             AuditCommand.self,
-            StaffCommand.self, Backup.self, Check.self, Retention.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
+            StaffCommand.self, Backup.self, Check.self, Retention.self, ConfigCommand.self, HoldCommand.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
         ]
     )
 }

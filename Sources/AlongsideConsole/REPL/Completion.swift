@@ -31,7 +31,7 @@ final class CompletionWords: @unchecked Sendable {
     static let commands = [
         "register", "match", "assign", "decline", "seen", "close", "queue", "allocate", "show",
         "mentor", "mentors", "shift", "leave", "roster", "presentations", "summary", "audit",
-        "staff", "backup", "check", "retention", "bench", "help", "quit",
+        "staff", "backup", "check", "retention", "config", "hold", "bench", "help", "quit",
     ]
     static let subcommands: [String: [String]] = [
         "mentor": ["add", "edit", "pause", "resume", "retire"],
@@ -39,7 +39,9 @@ final class CompletionWords: @unchecked Sendable {
         "roster": ["import", "export", "week"],
         "presentations": ["import"],
         "summary": ["week", "trend"],
-        "audit": ["verify"],
+        "audit": ["verify", "anchor"],
+        "config": ["show", "set"],
+        "hold": ["release"],
         "staff": ["add", "remove", "pin", "list"],
         "bench": ["assign"],
     ]
@@ -72,7 +74,10 @@ final class CompletionWords: @unchecked Sendable {
         "audit": ["--since", "--entity", "--detail", "--format"],
         "staff list": ["--format"],
         "bench assign": ["--input", "--maximize"],
-        "retention": ["--years", "--confirm"],
+        "retention": ["--years", "--dry-run"],
+        "audit verify": ["--anchor"],
+        "hold": ["--reason"],
+        "config show": ["--format"],
     ]
 
     /// The candidates for `word`, given the text before it.

@@ -135,6 +135,49 @@ public enum PresentationImport {
         return result
     }
 
+    /// How long before now an open (not closed) row may have arrived (spec §5: 24 hours).
+    public static let openRowWindow: TimeInterval = 24 * 3600
+
+    /// The open (not closed) rows the live queue cannot take (spec §5): one that arrived
+    /// more than 24 hours before `now`, and each row, from the first that does not fit, that
+    /// would take a mentor past their capacity, counting the mentor's current caseload.
+    /// - Parameters:
+    ///   - capacities: each mentor's capacity, by id in lower case.
+    ///   - caseloads: each mentor's open presentations now, by id in lower case.
+    public static func openRowProblems(
+        _ rows: [ImportedPresentation], now: Date, capacities: [String: Int],
+        caseloads: [String: Int]
+    ) -> [CSVError] {
+        var taken: [String: Int] = [:]
+        var errors: [CSVError] = []
+        for row in rows where row.presentation.closedAt == nil {
+            if row.presentation.arrivedAt < now.addingTimeInterval(-openRowWindow) {
+                errors.append(
+                    CSVError(
+                        line: row.line,
+                        message: "closed_at: the row is not closed and arrived more than 24 "
+                            + "hours ago; give it its outcome (closed_at and outcome), since "
+                            + "only a row of the last 24 hours may join the live queue"))
+                continue
+            }
+            guard let mentor = row.presentation.mentorID else { continue }
+            let key = mentor.lowercased()
+            let capacity = capacities[key] ?? 0
+            let now = caseloads[key] ?? 0
+            taken[key, default: 0] += 1
+            let total = now + taken[key]!
+            if total > capacity {
+                errors.append(
+                    CSVError(
+                        line: row.line,
+                        message: "mentor_id: \(mentor) would hold \(total) open people against a "
+                            + "capacity of \(capacity) (\(now) open now); close the row or give "
+                            + "it no mentor"))
+            }
+        }
+        return errors
+    }
+
     /// The rows that are already stored: same `ref` and same `arrived_at` as a stored
     /// presentation (the file, or part of it, was imported before). Rows without a ref are
     /// never taken for repeats.

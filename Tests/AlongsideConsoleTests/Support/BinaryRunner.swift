@@ -91,10 +91,12 @@ final class Sandbox {
     deinit { try? FileManager.default.removeItem(at: root) }
 
     /// Runs `alongside` with `arguments` (after `--user USER` unless `user` is nil or
-    /// `asUser` is false), `stdin` as standard input, and returns what it did.
+    /// `asUser` is false), `stdin` as standard input, and returns what it did. With `shell`,
+    /// `/bin/sh` runs those commands first and then execs the binary in the same process
+    /// (`$$` is its pid; `ulimit` applies to it).
     func run(
         _ arguments: [String], stdin: String = "", asUser: String?? = .none,
-        environment extra: [String: String?] = [:]
+        environment extra: [String: String?] = [:], shell: String? = nil
     ) throws -> RunResult {
         let binary = try #require(AlongsideBinary.url, "the built 'alongside' binary was not found next to the tests")
         let fm = FileManager.default
@@ -138,6 +140,10 @@ final class Sandbox {
         let process = Process()
         process.executableURL = binary
         process.arguments = args
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell + " exec \"$0\" \"$@\"", binary.path] + args
+        }
         process.environment = env
         process.currentDirectoryURL = root
         let input = try #require(FileHandle(forReadingAtPath: inPath))
