@@ -52,6 +52,26 @@ public struct DeclineRecord: Sendable, Equatable {
     public var reason: String?
 }
 
+/// A correction of a presentation (`unassign`, `void`, `edit`, `reopen`) with its reason.
+public struct CorrectionRecord: Sendable, Equatable {
+    /// When.
+    public var at: Date
+    /// Who.
+    public var actor: String
+    /// Which correction (`unassign`, `void`, `edit`, `reopen`).
+    public var kind: String
+    /// Why (removed by retention).
+    public var reason: String?
+
+    /// Makes a record.
+    public init(at: Date, actor: String, kind: String, reason: String?) {
+        self.at = at
+        self.actor = actor
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
 /// Storage errors a person can act on.
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The record does not exist.
@@ -113,6 +133,13 @@ public protocol StoreReading {
     func nextMentorID() throws -> String
     /// How many closed presentations before `cutoff` still hold identifiers.
     func countIdentifiable(closedBefore cutoff: Date) throws -> Int
+    /// Presentations not closed (waiting, assigned or seen), oldest first.
+    func openPresentations() throws -> [Presentation]
+    /// Corrections made to a presentation, oldest first.
+    func corrections(of number: Int) throws -> [CorrectionRecord]
+    /// Sign-ins of one mentor (or all) that overlap `span` (or all), by sign-in time; a
+    /// sign-in not yet closed overlaps everything after it.
+    func signIns(mentor: String?, overlapping span: TimeSpan?) throws -> [SignIn]
 }
 
 extension StoreReading {
@@ -152,6 +179,14 @@ public protocol StoreWriting: StoreReading {
     func removeIdentifiers(closedBefore cutoff: Date) throws -> Int
     /// Logs an event that changes no record (a read of a person's record, an export).
     func logEvent(action: String, entity: String?, detail: String?) throws
+    /// Records a correction of a presentation (who and when come from the acting context).
+    func insertCorrection(presentation: Int, kind: String, reason: String) throws
+    /// Removes leave (by id); each removal is audited.
+    func deleteLeave(_ leave: [Leave]) throws
+    /// Records a sign-in and returns its id.
+    @discardableResult func insertSignIn(_ signIn: SignIn) throws -> Int64
+    /// Records a sign-out (the sign-in's `outAt`).
+    func updateSignIn(_ signIn: SignIn) throws
 }
 
 /// A database the console can use: one transaction per command.
@@ -167,4 +202,7 @@ public protocol AlongsideStore: AnyObject, Sendable {
     func verifyAudit() throws -> (problems: [String], entries: Int)
     /// Writes a consistent copy of the database to `path` (mode 0600).
     func backup(to path: String) throws
+    /// A number that changes whenever another connection commits a change (SQLite's
+    /// `PRAGMA data_version`): a cheap test for the live board to know when to redraw.
+    func changeCounter() throws -> Int64
 }

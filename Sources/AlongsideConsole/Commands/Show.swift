@@ -31,10 +31,13 @@ struct Show: ConsoleCommand {
 
     private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
         let cal = session.calendar
-        let (p, declines, history) = try session.write("show") { tx in
+        let (p, declines, history, corrections) = try session.write("show") { tx in
             let p = try session.presentation(id, in: tx)
             try tx.logEvent(action: "read", entity: p.id, detail: nil)
-            return (p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id))
+            return (
+                p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id),
+                try tx.corrections(of: p.number)
+            )
         }
         func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
         let fields: [(String, JSONValue)] = [
@@ -49,6 +52,7 @@ struct Show: ConsoleCommand {
             ("outcome", .string(p.outcome?.rawValue)),
             ("wait_minutes", p.waitSeconds.map { .double(Double($0) / 60) } ?? .null),
             ("override_reason", .string(p.overrideReason)),
+            ("voided_at", t(p.voidedAt)),
             (
                 "declined_by",
                 .array(declines.map { .object([("mentor", .string($0.mentorID)), ("at", t($0.at)), ("reason", .string($0.reason))]) })
@@ -56,7 +60,15 @@ struct Show: ConsoleCommand {
         ]
         switch format {
         case .json:
-            return JSONValue.object(fields + [("history", historyJSON(history, cal))]).text
+            let fixes = JSONValue.array(corrections.map {
+                .object([
+                    ("kind", .string($0.kind)), ("at", t($0.at)), ("by", .string($0.actor)),
+                    ("reason", .string($0.reason)),
+                ])
+            })
+            return JSONValue.object(
+                fields + [("corrections", fixes), ("history", historyJSON(history, cal))]
+            ).text
         case .csv:
             return CSV.document(
                 header: fields.filter { $0.0 != "declined_by" }.map(\.0),
@@ -76,6 +88,10 @@ struct Show: ConsoleCommand {
                 .joined(separator: "\n") + "\n"
             for d in declines {
                 out += "declined by \(d.mentorID) at \(cal.shortString(d.at))\(d.reason.map { ": \($0)" } ?? "")\n"
+            }
+            for c in corrections {
+                out += "correction: \(c.kind) at \(cal.shortString(c.at)) by \(c.actor)"
+                    + "\(c.reason.map { ": \($0)" } ?? "")\n"
             }
             out += "\nHistory:\n" + historyTable(history, cal).render(style: session.style)
             return out
@@ -114,6 +130,8 @@ struct Show: ConsoleCommand {
             var out = session.style.bold("\(m.id)  \(m.name)") + "  \(m.status.rawValue)\(m.lead ? ", lead" : "")\n"
             out += "available now: \(available == nil ? "yes" : "no (\(available!.explanation))")\n"
             out += "caseload: \(state.caseload) of \(m.capacity)\n"
+            out += "phone: \(m.phone ?? "-")\n"
+            out += "signed in: \(MentorsView.signedInSince(state, at: now).map { "since \(cal.shortString($0))" } ?? "no")\n"
             out += "gender: \(m.gender ?? "-"); languages: \(m.languages.isEmpty ? "-" : m.languages.joined(separator: ", "))\n"
             out += "localities: \(m.localities.isEmpty ? "-" : m.localities.joined(separator: ", "))\n"
             out += "experience: \(m.experience.isEmpty ? "-" : m.experience.joined(separator: ", "))\n"
