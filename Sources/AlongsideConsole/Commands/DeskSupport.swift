@@ -42,7 +42,7 @@ struct FieldProblems {
         switch messages.count {
         case 0: return
         case 1: throw CommandError(messages[0])
-        default: throw CommandError("\(messages.count) problems: " + messages.joined(separator: "; "))
+        default: throw CommandError(messages.joined(separator: "; "))
         }
     }
 }

@@ -28,7 +28,7 @@ struct RootCommand: ParsableCommand {
             SummaryCommand.self,
             AuditCommand.self,
             StaffCommand.self, Backup.self, Check.self, Retention.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
-            Unassign.self, VoidCommand.self, Edit.self, Reopen.self,
+            Unassign.self, VoidCommand.self, Edit.self, Reopen.self, Handover.self, Board.self,
         ]
     )
 }
