@@ -76,7 +76,7 @@ struct BoardTmuxTests {
         if let now = s.now { env.append("ALONGSIDE_TEST_NOW=\(Times.iso(now))") }
         if !colour { env.append("NO_COLOR=1") }
         let command = "env -u NO_COLOR \(env.map(quote).joined(separator: " ")) \(quote(binary)) --user \(s.user) -c board; "
-            + "echo BOARD-EXIT-$?; exec sleep 120"
+            + "echo BOARD-EXIT-$?; exec sleep 30"
         try server.run(["new-session", "-d", "-s", "board", "-x", "80", "-y", "24", "sh", "-c", command])
         return server
     }

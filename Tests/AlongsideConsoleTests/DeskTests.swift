@@ -219,6 +219,22 @@ struct DeskTests {
         #expect(match.list("candidates")?.isEmpty == true)
     }
 
+    @Test func theWeeklySummaryCountsSignedInHoursAndNoShows() throws {
+        let s = try Self.desk()
+        let r = try s.commands([
+            "shift add M3 2026-11-30T18:00 2026-11-30T22:00", "mentor in M1 --at 18:30",
+        ])
+        #expect(r.status == 0, "\(r)")
+        let week = try Self.object(s, "summary week 2026-W49 --format json")
+        let rows = try #require(week.list("mentors"))
+        let m1 = try #require(rows.first { $0.string("mentor") == "M1" })
+        #expect(m1.number("signed_in_hours") == 1.5 && m1.number("no_shows") == 0)
+        let m3 = try #require(rows.first { $0.string("mentor") == "M3" })
+        #expect(m3.number("signed_in_hours") == 0 && m3.number("no_shows") == 1)
+        // M2's shift has not ended yet: not a no-show.
+        #expect(rows.first { $0.string("mentor") == "M2" }?.number("no_shows") == 0)
+    }
+
     @Test func withoutTheSettingSignInIsNotNeeded() throws {
         let s = try Self.desk()
         _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])

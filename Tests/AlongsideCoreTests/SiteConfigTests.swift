@@ -67,7 +67,7 @@ struct SiteConfigTests {
         let e = try #require(refusal("target_minutes = 60\nweight.experiense = 0.5\n"))
         #expect(e.line == 2)
         #expect(e.message.contains("unknown key 'weight.experiense'"))
-        #expect(e.message.contains("did you mean 'weight.experience'?"))
+        #expect(e.message.contains("did you mean 'weight_experience'?"))
         #expect(e.description.hasPrefix("line 2: "))
     }
 

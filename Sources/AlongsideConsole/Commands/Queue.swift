@@ -7,8 +7,12 @@ struct Queue: ConsoleCommand {
     static let configuration = CommandConfiguration(
         abstract: "Everyone not yet seen: wait so far, target breaches first, best candidate.",
         discussion: """
-            Longest waits first, so people past the target are at the top. 'best' is the best \
-            available mentor now; 'allocate' proposes mentors for everyone at once.
+            People past the target come first (marked !), then those waiting \
+            pre_breach_minutes or more (amber, marked ~), then the longest waits. 'assigned' \
+            is the minutes since the mentor was assigned; 'best' is the best available mentor \
+            now for those still without one. 'board' keeps this view live; 'allocate' \
+            proposes mentors for everyone at once. JSON and CSV carry breach, pre_breach and \
+            assigned_minutes (null or empty when no mentor is assigned).
 
             Examples:
               queue
