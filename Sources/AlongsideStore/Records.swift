@@ -7,11 +7,12 @@ import GRDB
 /// Column lists and row decoding for the domain types.
 enum Columns {
     static let mentor =
-        "id, name, gender, languages, localities, experience, capacity, dbs_recheck_due, lead, status, phone"
+        "id, name, gender, languages, localities, experience, capacity, dbs_recheck_due, lead, "
+        + "status, phone"
     static let presentation = """
         id, ref, nhs, locality, needs, arrived_at, ed_arrival, age_band, gender, mentor_gender, \
-        language, lead_mentor, mentor_id, assigned_at, seen_at, closed_at, outcome, override_reason, \
-        voided_at
+        language, lead_mentor, mentor_id, assigned_at, seen_at, closed_at, outcome, \
+        override_reason, voided_at
         """
 }
 

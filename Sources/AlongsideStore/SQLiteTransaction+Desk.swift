@@ -77,7 +77,9 @@ extension SQLiteTransaction {
             preconditionFailure("a change was attempted in a read transaction")
         }
         try db.execute(
-            sql: "INSERT INTO correction(presentation_id, at, actor, kind, reason) VALUES (?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO correction(presentation_id, at, actor, kind, reason) "
+                + "VALUES (?, ?, ?, ?, ?)",
             arguments: [presentation, context.at.storedSeconds, context.actor, kind, reason])
         try audit(
             "correction", entity: PresentationID.format(presentation), before: nil,
@@ -103,7 +105,9 @@ extension SQLiteTransaction {
         let id = db.lastInsertedRowID
         try audit(
             "sign-in", entity: signIn.mentorID, before: nil,
-            after: .object([("sign_in", .int(Int(id))), ("in", .int(Int(signIn.inAt.storedSeconds)))]))
+            after: .object([
+                ("sign_in", .int(Int(id))), ("in", .int(Int(signIn.inAt.storedSeconds))),
+            ]))
         return id
     }
 

@@ -32,18 +32,23 @@ struct BoardTmuxTests {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            let argv = ([BoardTmuxTests.tmux!, "-L", socket, "-f", "/dev/null"] + args).map { strdup($0) }
+            let argv = ([BoardTmuxTests.tmux!, "-L", socket, "-f", "/dev/null"] + args).map {
+                strdup($0)
+            }
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
             let rc = posix_spawn(&pid, BoardTmuxTests.tmux!, &actions, nil, argv + [nil], environ)
             try #require(rc == 0, "tmux could not be started: \(rc)")
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            return String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+            return String(
+                decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
         }
 
         func screen() throws -> String { try run(["capture-pane", "-p", "-t", "board"]) }
-        func styledScreen() throws -> String { try run(["capture-pane", "-p", "-e", "-t", "board"]) }
+        func styledScreen() throws -> String {
+            try run(["capture-pane", "-p", "-e", "-t", "board"])
+        }
         func mode(_ format: String) throws -> String {
             try run(["display-message", "-p", "-t", "board", format])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -63,7 +68,9 @@ struct BoardTmuxTests {
         deinit { _ = try? run(["kill-server"]) }
     }
 
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func quote(_ s: String) -> String {
+        "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 
     /// Starts `board` in an 80×24 tmux window over the sandbox's database.
     static func startBoard(_ s: Sandbox, colour: Bool) throws -> Server {
@@ -75,9 +82,12 @@ struct BoardTmuxTests {
         ]
         if let now = s.now { env.append("ALONGSIDE_TEST_NOW=\(Times.iso(now))") }
         if !colour { env.append("NO_COLOR=1") }
-        let command = "env -u NO_COLOR \(env.map(quote).joined(separator: " ")) \(quote(binary)) --user \(s.user) -c board; "
+        let command =
+            "env -u NO_COLOR \(env.map(quote).joined(separator: " ")) \(quote(binary)) --user \(s.user) -c board; "
             + "echo BOARD-EXIT-$?; exec sleep 30"
-        try server.run(["new-session", "-d", "-s", "board", "-x", "80", "-y", "24", "sh", "-c", command])
+        try server.run([
+            "new-session", "-d", "-s", "board", "-x", "80", "-y", "24", "sh", "-c", command,
+        ])
         return server
     }
 
@@ -98,7 +108,8 @@ struct BoardTmuxTests {
         #expect(lines.count <= 24 && lines.allSatisfy { $0.unicodeScalars.count <= 80 })
 
         // Another console registers someone: the board shows them within 2 seconds.
-        #expect(try s.commands(["register --locality fleetwood --needs housing --at -1m"]).status == 0)
+        #expect(
+            try s.commands(["register --locality fleetwood --needs housing --at -1m"]).status == 0)
         screen = try server.waitFor(2.5) { $0.contains("P3") }
         #expect(screen.contains("P3"), "the board did not redraw within 2 s: \(screen)")
 
@@ -106,7 +117,8 @@ struct BoardTmuxTests {
         try server.run(["resize-window", "-t", "board", "-x", "50", "-y", "12"])
         screen = try server.waitFor(3) { text in
             let rows = text.split(separator: "\n")
-            return rows.first?.hasSuffix("…") == true && rows.allSatisfy { $0.unicodeScalars.count <= 50 }
+            return rows.first?.hasSuffix("…") == true
+                && rows.allSatisfy { $0.unicodeScalars.count <= 50 }
         }
         #expect(screen.split(separator: "\n").first?.hasSuffix("…") == true, "\(screen)")
         #expect(screen.contains("P3"))

@@ -37,7 +37,9 @@ struct DeskTests {
 
     @Test func unassignTakesAWrongPickOffWithoutADeclineAndNeedsAReason() throws {
         let s = try Self.desk()
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -20m", "assign P1 M1"])
+        _ = try s.commands([
+            "register --locality blackpool --needs alcohol --at -20m", "assign P1 M1",
+        ])
         let bare = try s.commands(["unassign P1"])
         #expect(bare.status == 1 && bare.stderr.contains("--reason: is required"), "\(bare)")
         let r = try s.commands(["unassign P1 --reason 'picked the wrong mentor'"])
@@ -49,8 +51,10 @@ struct DeskTests {
         #expect(show.string("status") == "waiting")
         #expect((show["declined_by"] as? [Any])?.isEmpty == true)
         let fix = try #require(show.list("corrections")?.first)
-        #expect(fix.string("kind") == "unassign" && fix.string("reason") == "picked the wrong mentor")
-        let audit = try SafetyTests.sqlite(s.db, "SELECT count(*) FROM audit WHERE action = 'correction' AND entity = 'P1'")
+        #expect(
+            fix.string("kind") == "unassign" && fix.string("reason") == "picked the wrong mentor")
+        let audit = try SafetyTests.sqlite(
+            s.db, "SELECT count(*) FROM audit WHERE action = 'correction' AND entity = 'P1'")
         #expect(audit == "1")
     }
 
@@ -68,15 +72,21 @@ struct DeskTests {
             "void P5 --reason 'registered twice'",
         ])
         #expect(r.status == 0, "\(r)")
-        #expect(try Self.list(s, "queue --format json").compactMap { $0.string("presentation") } == ["P1"])
+        #expect(
+            try Self.list(s, "queue --format json").compactMap { $0.string("presentation") } == [
+                "P1"
+            ])
         let week = try Self.object(s, "summary week 2026-W49 --format json")
         #expect(week.number("presentations") == 1)
-        let trend = try #require(try s.json("summary trend --weeks 1 --format json") as? [[String: Any]])
+        let trend = try #require(
+            try s.json("summary trend --weeks 1 --format json") as? [[String: Any]])
         #expect(trend.last?.number("presentations") == 1, "\(trend)")
         let allocate = try Self.object(s, "allocate --format json")
         #expect(allocate["people"] as? [String] == ["P1"])
         let board = try s.commands(["board --once"])
-        #expect(board.stdout.contains("P1") && !board.stdout.contains("P2") && !board.stdout.contains("P3"))
+        #expect(
+            board.stdout.contains("P1") && !board.stdout.contains("P2")
+                && !board.stdout.contains("P3"))
         let handover = try Self.object(s, "handover --format json")
         #expect(handover.list("open_by_mentor")?.isEmpty == true)
         #expect((handover["stale"] as? [String])?.isEmpty == true)
@@ -149,7 +159,8 @@ struct DeskTests {
         #expect(left.count == 1 && left.first?.string("from")?.hasPrefix("2027-01-01") == true)
         let none = try s.commands(["leave remove M2 2026-12-24 2026-12-27"])
         #expect(none.status == 1 && none.stderr.contains("no leave of M2"))
-        let audit = try SafetyTests.sqlite(s.db, "SELECT count(*) FROM audit WHERE action = 'delete' AND entity = 'M2'")
+        let audit = try SafetyTests.sqlite(
+            s.db, "SELECT count(*) FROM audit WHERE action = 'delete' AND entity = 'M2'")
         #expect(audit == "1")
     }
 
@@ -177,7 +188,9 @@ struct DeskTests {
         #expect(q[1].bool("breach") == false && q[1].bool("pre_breach") == true)
         #expect(q[2].number("assigned_minutes") == 12 && q[3].isNull("assigned_minutes"))
         let csv = try s.commands(["queue --format csv"])
-        #expect(csv.lines.first?.contains("pre_breach") == true && csv.lines.first?.contains("assigned_minutes") == true)
+        #expect(
+            csv.lines.first?.contains("pre_breach") == true
+                && csv.lines.first?.contains("assigned_minutes") == true)
         let table = try s.commands(["queue"])
         #expect(table.stdout.contains("! 70 min") && table.stdout.contains("~ 50 min"), "\(table)")
     }
@@ -185,7 +198,9 @@ struct DeskTests {
     @Test func preBreachFollowsTheSiteSetting() throws {
         let s = try Self.desk()
         try "pre_breach_minutes = 30\n".write(
-            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent("site.conf").path,
+            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent(
+                "site.conf"
+            ).path,
             atomically: true, encoding: .utf8)
         _ = try s.commands(["register --locality blackpool --needs alcohol --at -35m"])
         #expect(try Self.list(s, "queue --format json").first?.bool("pre_breach") == true)
@@ -196,7 +211,9 @@ struct DeskTests {
     @Test func withSignInRequiredAMentorWhoHasNotSignedInIsNotOffered() throws {
         let s = try Self.desk()
         try "require_sign_in = yes\n".write(
-            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent("site.conf").path,
+            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent(
+                "site.conf"
+            ).path,
             atomically: true, encoding: .utf8)
         _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
         var match = try Self.object(s, "match P1 --format json")
@@ -210,7 +227,9 @@ struct DeskTests {
         match = try Self.object(s, "match P1 --format json")
         #expect(match.list("candidates")?.first?.string("mentor") == "M1")
         let mentors = try Self.list(s, "mentors --format json")
-        #expect(mentors.first { $0.string("id") == "M1" }?.string("signed_in")?.hasPrefix("2026-12-01T19:05") == true)
+        #expect(
+            mentors.first { $0.string("id") == "M1" }?.string("signed_in")?.hasPrefix(
+                "2026-12-01T19:05") == true)
         #expect(mentors.first { $0.string("id") == "M2" }?.isNull("signed_in") == true)
         let twice = try s.commands(["mentor in M1"])
         #expect(twice.status == 1 && twice.stderr.contains("already signed in"))
@@ -258,7 +277,8 @@ struct DeskTests {
         #expect(digits.status == 0, "\(digits)")
         let export = s.root.appendingPathComponent("export")
         #expect(try s.commands(["roster export \(export.path)"]).status == 0)
-        let mentors = try String(contentsOf: export.appendingPathComponent("mentors.csv"), encoding: .utf8)
+        let mentors = try String(
+            contentsOf: export.appendingPathComponent("mentors.csv"), encoding: .utf8)
         #expect(mentors.contains("phone") && mentors.contains("01253 300 400"))
     }
 
@@ -274,18 +294,24 @@ struct DeskTests {
             "register --locality fleetwood --needs housing --at -25m", "assign P2 M2 --at -15m",
             "seen P2 --at -5m",
             "register --locality blackpool --needs alcohol --at -13h",
-            "register --locality blackpool --needs alcohol --at -3h", "assign P4 M3 --override 'only one free' --at -2h",
+            "register --locality blackpool --needs alcohol --at -3h",
+            "assign P4 M3 --override 'only one free' --at -2h",
         ])
         #expect(r.status == 0, "\(r)")
         let h = try Self.object(s, "handover --format json")
-        #expect(Array(h.keys).sorted() == ["at", "ending_soon", "next_on", "on_now", "open_by_mentor", "orphaned", "stale"])
+        #expect(
+            Array(h.keys).sorted() == [
+                "at", "ending_soon", "next_on", "on_now", "open_by_mentor", "orphaned", "stale",
+            ])
         let open = try #require(h.list("open_by_mentor"))
         #expect(open.compactMap { $0.string("mentor") } == ["M1", "M2", "M3"])
         let m2 = try #require(open.first { $0.string("mentor") == "M2" })
         #expect(m2.list("presentations")?.first?.string("status") == "seen")
         #expect(m2.list("presentations")?.first?.number("since_minutes") == 5)
         let soon = try #require(h.list("ending_soon"))
-        #expect(soon.count == 1 && soon.first?.string("mentor") == "M2" && soon.first?.number("open") == 1)
+        #expect(
+            soon.count == 1 && soon.first?.string("mentor") == "M2"
+                && soon.first?.number("open") == 1)
         let orphaned = try #require(h.list("orphaned"))
         #expect(orphaned.count == 1 && orphaned.first?.string("presentation") == "P4")
         #expect(orphaned.first?.string("reason") == "off-shift")
@@ -296,9 +322,13 @@ struct DeskTests {
         #expect(h["stale"] as? [String] == ["P3"])
         _ = try s.commands(["mentor pause M1"])
         let paused = try Self.object(s, "handover --format json").list("orphaned") ?? []
-        #expect(paused.contains { $0.string("presentation") == "P1" && $0.string("reason") == "paused" })
+        #expect(
+            paused.contains { $0.string("presentation") == "P1" && $0.string("reason") == "paused" }
+        )
         let table = try s.commands(["handover"])
-        #expect(table.status == 0 && table.stdout.contains("Next on: M5") && table.stdout.contains("P4 held by M3: off-shift"))
+        #expect(
+            table.status == 0 && table.stdout.contains("Next on: M5")
+                && table.stdout.contains("P4 held by M3: off-shift"))
     }
 
     // MARK: Board
@@ -306,11 +336,16 @@ struct DeskTests {
     @Test func boardOncePrintsOneFrameThatFits80x24() throws {
         let s = try Self.desk()
         var lines: [String] = []
-        for i in 0..<30 { lines.append("register --locality blackpool --needs alcohol,housing --at -\(5 + 3 * i)m --age-band 25-34 --gender female --mentor-gender female --language polish") }
+        for i in 0..<30 {
+            lines.append(
+                "register --locality blackpool --needs alcohol,housing --at -\(5 + 3 * i)m --age-band 25-34 --gender female --mentor-gender female --language polish"
+            )
+        }
         _ = try s.commands(lines)
         let r = try s.commands(["board --once"])
         #expect(r.status == 0, "\(r)")
-        let frame = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let frame = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            .map(String.init)
         #expect(frame.count <= 24, "\(frame.count) lines")
         #expect(frame.allSatisfy { $0.unicodeScalars.count <= 80 }, "\(r.stdout)")
         #expect(!r.stdout.contains("\u{1B}"))
@@ -344,16 +379,28 @@ struct DeskTests {
 
     @Test func aRequestMustNameAGenderOrLanguageSomeMentorHas() throws {
         let s = try Self.desk()
-        let woman = try s.commands(["register --locality blackpool --needs alcohol --mentor-gender woman"])
+        let woman = try s.commands([
+            "register --locality blackpool --needs alcohol --mentor-gender woman"
+        ])
         #expect(woman.status == 1)
-        #expect(woman.stderr.contains("error: --mentor-gender: no mentor on the roster has gender 'woman' (did you mean 'female'?)"), "\(woman)")
+        #expect(
+            woman.stderr.contains(
+                "error: --mentor-gender: no mentor on the roster has gender 'woman' (did you mean 'female'?)"
+            ), "\(woman)")
         let pl = try s.commands(["register --locality blackpool --needs alcohol --language pl"])
-        #expect(pl.stderr.contains("--language: no mentor on the roster has language 'pl' (did you mean 'polish'?)"), "\(pl)")
+        #expect(
+            pl.stderr.contains(
+                "--language: no mentor on the roster has language 'pl' (did you mean 'polish'?)"),
+            "\(pl)")
         let edit = try s.commands([
-            "register --locality blackpool --needs alcohol", "edit P1 --mentor-gender woman --reason asked",
+            "register --locality blackpool --needs alcohol",
+            "edit P1 --mentor-gender woman --reason asked",
         ])
         #expect(edit.stderr.contains("no mentor on the roster has gender 'woman'"), "\(edit)")
-        #expect(try s.commands(["register --locality blackpool --needs alcohol --mentor-gender Female --language Polish"]).status == 0)
+        #expect(
+            try s.commands([
+                "register --locality blackpool --needs alcohol --mentor-gender Female --language Polish"
+            ]).status == 0)
         let rows = try SafetyTests.sqlite(s.db, "SELECT count(*) FROM presentation")
         #expect(rows == "2")
     }
@@ -362,7 +409,8 @@ struct DeskTests {
         let s = try Self.desk()
         let r = try s.commands(["register --locality blackpol --needs alcohl,housng"])
         #expect(r.status == 1)
-        for part in ["unknown locality 'blackpol'", "unknown tag 'alcohl'", "unknown tag 'housng'"] {
+        for part in ["unknown locality 'blackpol'", "unknown tag 'alcohl'", "unknown tag 'housng'"]
+        {
             #expect(r.stderr.contains(part), "\(part): \(r.stderr)")
         }
         #expect(r.stderr.split(separator: "\n").count == 1)

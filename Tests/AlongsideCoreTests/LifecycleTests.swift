@@ -27,8 +27,12 @@ struct LifecycleTests {
         #expect(throws: LifecycleError.alreadyAssigned("P7", mentor: "M1")) {
             try p.assign(to: "M2", at: at(6))
         }
-        #expect(throws: LifecycleError.beforeAssignment(assigned: at(5))) { try p.markSeen(at: at(4)) }
-        #expect(throws: LifecycleError.outcomeNeedsSeen("P7", .admitted)) { try p.close(.admitted, at: at(9)) }
+        #expect(throws: LifecycleError.beforeAssignment(assigned: at(5))) {
+            try p.markSeen(at: at(4))
+        }
+        #expect(throws: LifecycleError.outcomeNeedsSeen("P7", .admitted)) {
+            try p.close(.admitted, at: at(9))
+        }
         try p.markSeen(at: at(10))
         #expect(throws: LifecycleError.notAssigned("P7", .seen)) { try p.unassign() }
         #expect(throws: LifecycleError.notEditable("P7", .seen)) { try p.requireEditable() }
@@ -37,7 +41,9 @@ struct LifecycleTests {
         }
         #expect(throws: LifecycleError.beforeLastStep(at(10))) { try p.close(.admitted, at: at(9)) }
         try p.close(.admitted, at: at(20))
-        #expect(throws: LifecycleError.closed("P7", .admitted)) { try p.assign(to: "M2", at: at(21)) }
+        #expect(throws: LifecycleError.closed("P7", .admitted)) {
+            try p.assign(to: "M2", at: at(21))
+        }
     }
 
     @Test func unassignLeavesThePersonWaitingWithTheClockRunning() throws {
@@ -61,7 +67,9 @@ struct LifecycleTests {
 
     @Test func reopenGoesBackToTheStateBeforeTheCloseOrWaitsWithoutTheMentor() throws {
         var p = fresh()
-        #expect(throws: LifecycleError.notClosed("P7", .waiting)) { _ = try p.reopen(mentorCanHold: true) }
+        #expect(throws: LifecycleError.notClosed("P7", .waiting)) {
+            _ = try p.reopen(mentorCanHold: true)
+        }
         try p.assign(to: "M1", at: at(5))
         try p.markSeen(at: at(10))
         try p.close(.supportedDischarged, at: at(30))
@@ -79,17 +87,26 @@ struct LifecycleTests {
         let m = Mentor(id: "M1", name: "A", localities: ["blackpool"], capacity: 2)
         let shift = TimeSpan(start: at(-120), end: at(240))
         let request = MatchRequest(presentation: fresh())
-        let strict = Matcher(weights: .standard, localities: .standard, calendar: .london, requireSignIn: true)
+        let strict = Matcher(
+            weights: .standard, localities: .standard, calendar: .london, requireSignIn: true)
         let lax = Matcher(weights: .standard, localities: .standard, calendar: .london)
         func state(_ signIns: [SignIn]) -> MentorState {
             MentorState(mentor: m, shifts: [shift], leave: [], caseload: 0, signIns: signIns)
         }
         #expect(strict.firstFailedRule(state([]), for: request, at: t0) == .notSignedIn)
         #expect(lax.firstFailedRule(state([]), for: request, at: t0) == nil)
-        #expect(strict.firstFailedRule(state([SignIn(mentorID: "M1", inAt: at(-150))]), for: request, at: t0) == nil)
+        #expect(
+            strict.firstFailedRule(
+                state([SignIn(mentorID: "M1", inAt: at(-150))]), for: request, at: t0) == nil)
         // Signed out before t, or signed in for an earlier shift (long before this one).
-        #expect(strict.firstFailedRule(state([SignIn(mentorID: "M1", inAt: at(-100), outAt: at(-1))]), for: request, at: t0) == .notSignedIn)
-        #expect(strict.firstFailedRule(state([SignIn(mentorID: "M1", inAt: at(-600))]), for: request, at: t0) == .notSignedIn)
+        #expect(
+            strict.firstFailedRule(
+                state([SignIn(mentorID: "M1", inAt: at(-100), outAt: at(-1))]), for: request, at: t0
+            ) == .notSignedIn)
+        #expect(
+            strict.firstFailedRule(
+                state([SignIn(mentorID: "M1", inAt: at(-600))]), for: request, at: t0)
+                == .notSignedIn)
         // Rules 1–7 come first: a paused mentor is reported as inactive.
         var paused = state([])
         paused.mentor.status = .paused
@@ -104,8 +121,10 @@ struct LifecycleTests {
         let late = TimeSpan(start: at(-200), end: at(-10))
         let current = TimeSpan(start: at(-5), end: at(300))
         let signIns = [SignIn(mentorID: "M1", inAt: at(-230), outAt: at(-20))]
-        #expect(SignIn.noShows(shifts: [early, late, current], signIns: signIns, before: t0) == [early])
-        #expect(SignIn.seconds(signIns, in: TimeSpan(start: at(-1000), end: t0), now: t0) == 210 * 60)
+        #expect(
+            SignIn.noShows(shifts: [early, late, current], signIns: signIns, before: t0) == [early])
+        #expect(
+            SignIn.seconds(signIns, in: TimeSpan(start: at(-1000), end: t0), now: t0) == 210 * 60)
     }
 
     @Test func phonesAreDigitsSpacesPlusDashAndParentheses() {
@@ -124,8 +143,11 @@ struct LifecycleTests {
     }
 
     @Test func rosterValuesSuggestTheWordMeant() {
-        #expect(RosterValues.suggestion(for: "woman", in: ["female", "male"], language: false) == "female")
-        #expect(RosterValues.suggestion(for: "pl", in: ["polish", "urdu"], language: true) == "polish")
+        #expect(
+            RosterValues.suggestion(for: "woman", in: ["female", "male"], language: false)
+                == "female")
+        #expect(
+            RosterValues.suggestion(for: "pl", in: ["polish", "urdu"], language: true) == "polish")
         #expect(RosterValues.suggestion(for: "polish", in: ["pl"], language: true) == "pl")
         #expect(RosterValues.suggestion(for: "welsh", in: ["urdu"], language: true) == nil)
     }

@@ -31,7 +31,9 @@ struct Allocate: ConsoleCommand {
         let target = session.config.targetMinutes
         func body(_ tx: any StoreReading) throws -> (Allocation, [String: String]) {
             let states = try tx.mentorStates(at: now)
-            let waiting = try tx.waitingPresentations().filter { $0.status == .waiting && $0.voidedAt == nil }
+            let waiting = try tx.waitingPresentations().filter {
+                $0.status == .waiting && $0.voidedAt == nil
+            }
             let requests = try waiting.map { try session.matchRequest($0, in: tx) }
             let allocation = session.matcher.allocate(
                 requests, mentors: states, at: now, targetMinutes: target)

@@ -57,7 +57,9 @@ struct Assign: ConsoleCommand {
             try tx.updatePresentation(p)
             let waited = Int(when.timeIntervalSince(p.arrivedAt))
             let call = m.phone.map { " Phone: \($0)." } ?? ""
-            return "\(p.id) assigned to \(m.id) (\(m.name)) at \(session.calendar.timeString(when)), \(Fmt.minutes(waited)) after referral.\(call) Record the meeting with 'seen \(p.id)'."
+            return "\(p.id) assigned to \(m.id) (\(m.name)) at "
+                + "\(session.calendar.timeString(when)), \(Fmt.minutes(waited)) after referral."
+                + "\(call) Record the meeting with 'seen \(p.id)'."
         }
     }
 }

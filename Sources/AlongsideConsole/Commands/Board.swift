@@ -61,24 +61,31 @@ struct Board: ConsoleCommand {
         var lastDraw = DispatchTime.now()
         var size = LiveTerminal.size()
         terminal.draw(
-            try frame(session, width: size.width, height: size.height, style: session.style, footer: footer),
+            try frame(
+                session, width: size.width, height: size.height, style: session.style,
+                footer: footer),
             clear: true)
         while true {
             let keys = terminal.readKeys(timeout: Self.pollMilliseconds)
-            if terminal.stopRequested || keys.contains(where: { $0 == 0x71 || $0 == 0x51 || $0 == 3 || $0 == 4 }) {
+            if terminal.stopRequested
+                || keys.contains(where: { $0 == 0x71 || $0 == 0x51 || $0 == 3 || $0 == 4 })
+            {
                 break
             }
             let resized = terminal.takeResize()
             if resized { size = LiveTerminal.size() }
             let counter = try session.store.changeCounter()
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - lastDraw.uptimeNanoseconds) / 1e9
+            let elapsed =
+                Double(DispatchTime.now().uptimeNanoseconds - lastDraw.uptimeNanoseconds) / 1e9
             if resized || counter != lastCounter || elapsed >= Self.fullRedrawSeconds
                 || keys.contains(0x0C)  // Ctrl-L
             {
                 lastCounter = counter
                 lastDraw = DispatchTime.now()
                 terminal.draw(
-                    try frame(session, width: size.width, height: size.height, style: session.style, footer: footer),
+                    try frame(
+                        session, width: size.width, height: size.height, style: session.style,
+                        footer: footer),
                     clear: resized || keys.contains(0x0C))
             }
         }

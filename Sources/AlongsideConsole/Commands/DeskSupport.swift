@@ -72,7 +72,8 @@ extension Session {
             problems.append(text)
         }
         if let g = mentorGender {
-            problem("--mentor-gender", "gender", g, Set(roster.compactMap { $0.gender?.lowercased() }))
+            problem(
+                "--mentor-gender", "gender", g, Set(roster.compactMap { $0.gender?.lowercased() }))
         }
         if let l = language {
             problem(

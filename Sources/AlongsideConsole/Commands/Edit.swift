@@ -44,15 +44,23 @@ struct Edit: ConsoleCommand {
         let reason = problems.check {
             try session.correctionReason(self.reason, example: "housing missed at triage")
         }
-        let locality = self.locality.flatMap { l in problems.check { try session.locality(l, option: "--locality") } }
-        let needs = self.needs.flatMap { n in problems.check { try session.tagList(n, option: "--needs") } }
+        let locality = self.locality.flatMap { l in
+            problems.check { try session.locality(l, option: "--locality") }
+        }
+        let needs = self.needs.flatMap { n in
+            problems.check { try session.tagList(n, option: "--needs") }
+        }
         let mentorGender = self.mentorGender.map { g in
-            problems.check { try Validate.text(g, option: "--mentor-gender", max: 32)?.lowercased() }
+            problems.check {
+                try Validate.text(g, option: "--mentor-gender", max: 32)?.lowercased()
+            }
         }
         let language = self.language.map { l in
             problems.check { try Validate.text(l, option: "--language", max: 32)?.lowercased() }
         }
-        let ageBand = self.ageBand.map { a in problems.check { try Validate.text(a, option: "--age-band", max: 16) } }
+        let ageBand = self.ageBand.map { a in
+            problems.check { try Validate.text(a, option: "--age-band", max: 16) }
+        }
         let gender = self.gender.map { g in
             problems.check { try Validate.text(g, option: "--gender", max: 32)?.lowercased() }
         }
@@ -76,12 +84,14 @@ struct Edit: ConsoleCommand {
             if let ageBand { p.ageBand = ageBand ?? nil }
             if let gender { p.gender = gender ?? nil }
             if p == before {
-                return "Nothing to change for \(p.id); give the options to change (see 'help edit')."
+                return
+                    "Nothing to change for \(p.id); give the options to change (see 'help edit')."
             }
             try tx.updatePresentation(p)
             try tx.insertCorrection(presentation: p.number, kind: "edit", reason: reason!)
             var out = "Updated \(p.id)."
-            if p.status == .assigned, let m = p.mentorID, let state = try tx.mentorState(m, at: now),
+            if p.status == .assigned, let m = p.mentorID,
+                let state = try tx.mentorState(m, at: now),
                 let rule = session.matcher.firstFailedRule(
                     state, for: try session.matchRequest(p, in: tx), at: now),
                 rule == .gender || rule == .notLead

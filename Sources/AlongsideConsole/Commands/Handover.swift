@@ -76,14 +76,22 @@ struct Handover: ConsoleCommand {
             let since = (p.seenAt ?? p.assignedAt) ?? p.arrivedAt
             let key = state.mentor.id.lowercased()
             let covering = state.shifts.filter { $0.contains(now) }.map(\.end).max()
-            holdings[key, default: MentorHolding(mentor: state.mentor.id, shiftEnds: covering, held: [])]
-                .held.append(Held(presentation: p, sinceMinutes: max(0, Int(now.timeIntervalSince(since)) / 60)))
+            holdings[
+                key, default: MentorHolding(mentor: state.mentor.id, shiftEnds: covering, held: [])
+            ]
+            .held.append(
+                Held(presentation: p, sinceMinutes: max(0, Int(now.timeIntervalSince(since)) / 60)))
             let reason: String? =
-                state.mentor.status == .paused ? "paused"
-                : state.mentor.status == .retired ? "retired"
-                : state.leave.contains(where: { $0.contains(now) }) ? "on-leave"
-                : covering == nil ? "off-shift" : nil
-            if let reason { orphans.append(Orphan(presentation: p.id, mentor: state.mentor.id, reason: reason)) }
+                state.mentor.status == .paused
+                ? "paused"
+                : state.mentor.status == .retired
+                    ? "retired"
+                    : state.leave.contains(where: { $0.contains(now) })
+                        ? "on-leave"
+                        : covering == nil ? "off-shift" : nil
+            if let reason {
+                orphans.append(Orphan(presentation: p.id, mentor: state.mentor.id, reason: reason))
+            }
         }
         let onNow = states.filter { s in
             s.mentor.status == .active && s.shifts.contains(where: { $0.contains(now) })
@@ -97,11 +105,16 @@ struct Handover: ConsoleCommand {
             guard let state = byID[shift.mentorID.lowercased()], state.mentor.status == .active,
                 seen.insert(shift.mentorID.lowercased()).inserted
             else { continue }
-            upcoming.append(NextOn(mentor: state.mentor.id, at: shift.span.start, lead: state.mentor.lead))
+            upcoming.append(
+                NextOn(mentor: state.mentor.id, at: shift.span.start, lead: state.mentor.lead))
         }
-        upcoming.sort { $0.at != $1.at ? $0.at < $1.at : Identifiers.naturalLess($0.mentor, $1.mentor) }
+        upcoming.sort {
+            $0.at != $1.at ? $0.at < $1.at : Identifiers.naturalLess($0.mentor, $1.mentor)
+        }
         var next = Array(upcoming.prefix(nextOnCount))
-        if !next.contains(where: \.lead), let lead = upcoming.first(where: \.lead) { next.append(lead) }
+        if !next.contains(where: \.lead), let lead = upcoming.first(where: \.lead) {
+            next.append(lead)
+        }
         let staleBefore = now.addingTimeInterval(-Double(staleHours * 3600))
         return Report(
             at: now,
@@ -119,34 +132,58 @@ struct Handover: ConsoleCommand {
         if format == .json {
             return JSONValue.object([
                 ("at", time(r.at)),
-                ("open_by_mentor", .array(r.openByMentor.map { m in
-                    .object([
-                        ("mentor", .string(m.mentor)), ("shift_ends", time(m.shiftEnds)),
-                        ("presentations", .array(m.held.map { h in
+                (
+                    "open_by_mentor",
+                    .array(
+                        r.openByMentor.map { m in
                             .object([
-                                ("presentation", .string(h.presentation.id)),
-                                ("status", .string(h.presentation.status.rawValue)),
-                                ("since_minutes", .int(h.sinceMinutes)),
+                                ("mentor", .string(m.mentor)), ("shift_ends", time(m.shiftEnds)),
+                                (
+                                    "presentations",
+                                    .array(
+                                        m.held.map { h in
+                                            .object([
+                                                ("presentation", .string(h.presentation.id)),
+                                                ("status", .string(h.presentation.status.rawValue)),
+                                                ("since_minutes", .int(h.sinceMinutes)),
+                                            ])
+                                        })
+                                ),
                             ])
-                        })),
-                    ])
-                })),
-                ("ending_soon", .array(r.endingSoon.map { m in
-                    .object([
-                        ("mentor", .string(m.mentor)), ("shift_ends", time(m.shiftEnds)),
-                        ("open", .int(m.held.count)),
-                    ])
-                })),
-                ("orphaned", .array(r.orphaned.map { o in
-                    .object([
-                        ("presentation", .string(o.presentation)), ("mentor", .string(o.mentor)),
-                        ("reason", .string(o.reason)),
-                    ])
-                })),
+                        })
+                ),
+                (
+                    "ending_soon",
+                    .array(
+                        r.endingSoon.map { m in
+                            .object([
+                                ("mentor", .string(m.mentor)), ("shift_ends", time(m.shiftEnds)),
+                                ("open", .int(m.held.count)),
+                            ])
+                        })
+                ),
+                (
+                    "orphaned",
+                    .array(
+                        r.orphaned.map { o in
+                            .object([
+                                ("presentation", .string(o.presentation)),
+                                ("mentor", .string(o.mentor)),
+                                ("reason", .string(o.reason)),
+                            ])
+                        })
+                ),
                 ("on_now", .array(r.onNow.map { .string($0) })),
-                ("next_on", .array(r.nextOn.map { n in
-                    .object([("mentor", .string(n.mentor)), ("at", time(n.at)), ("lead", .bool(n.lead))])
-                })),
+                (
+                    "next_on",
+                    .array(
+                        r.nextOn.map { n in
+                            .object([
+                                ("mentor", .string(n.mentor)), ("at", time(n.at)),
+                                ("lead", .bool(n.lead)),
+                            ])
+                        })
+                ),
                 ("stale", .array(r.stale.map { .string($0) })),
             ]).text
         }
@@ -155,14 +192,21 @@ struct Handover: ConsoleCommand {
         if r.openByMentor.isEmpty { out += "  nobody is held by a mentor\n" }
         for m in r.openByMentor {
             let ends = m.shiftEnds.map { "shift ends \(cal.timeString($0))" } ?? "off shift"
-            out += "  \(m.mentor) (\(ends)): "
-                + m.held.map { "\($0.presentation.id) \($0.presentation.status.rawValue) \($0.sinceMinutes) min" }
+            out +=
+                "  \(m.mentor) (\(ends)): "
+                + m.held.map {
+                    "\($0.presentation.id) \($0.presentation.status.rawValue) "
+                        + "\($0.sinceMinutes) min"
+                }
                 .joined(separator: ", ") + "\n"
         }
         out += "\nShifts ending within \(Self.endingSoonMinutes) minutes with people open:\n"
         if r.endingSoon.isEmpty { out += "  none\n" }
         for m in r.endingSoon {
-            out += "  " + style.yellow("\(m.mentor) ends \(cal.timeString(m.shiftEnds!)), \(m.held.count) open") + "\n"
+            out +=
+                "  "
+                + style.yellow(
+                    "\(m.mentor) ends \(cal.timeString(m.shiftEnds!)), \(m.held.count) open") + "\n"
         }
         out += "\nOrphaned (held by a mentor who cannot hold them now):\n"
         if r.orphaned.isEmpty { out += "  none\n" }
@@ -170,12 +214,16 @@ struct Handover: ConsoleCommand {
             out += "  " + style.red("! \(o.presentation) held by \(o.mentor): \(o.reason)") + "\n"
         }
         out += "\nOn now: " + (r.onNow.isEmpty ? "nobody" : r.onNow.joined(separator: ", ")) + "\n"
-        out += "Next on: "
+        out +=
+            "Next on: "
             + (r.nextOn.isEmpty
                 ? "nobody in the next 24 hours"
-                : r.nextOn.map { "\($0.mentor) at \(cal.shortString($0.at))\($0.lead ? " (lead)" : "")" }
-                    .joined(separator: ", ")) + "\n"
-        out += "Stale (registered over \(Self.staleHours) hours ago, not closed): "
+                : r.nextOn.map {
+                    "\($0.mentor) at \(cal.shortString($0.at))\($0.lead ? " (lead)" : "")"
+                }
+                .joined(separator: ", ")) + "\n"
+        out +=
+            "Stale (registered over \(Self.staleHours) hours ago, not closed): "
             + (r.stale.isEmpty ? "none" : r.stale.joined(separator: ", "))
         return out
     }

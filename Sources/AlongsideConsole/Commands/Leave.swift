@@ -40,7 +40,8 @@ private func leaveSpan(_ from: String, _ to: String, session: Session) throws ->
 struct LeaveAdd: ConsoleCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
-        abstract: "Record leave: the mentor is not offered from FROM to TO whatever the shifts say.",
+        abstract:
+            "Record leave: the mentor is not offered from FROM to TO whatever the shifts say.",
         discussion: """
             FROM and TO are dates (whole days, TO included) or times. 'leave add' may be left \
             out. Leave that overlaps leave already recorded is refused (remove or list it \
@@ -68,7 +69,8 @@ struct LeaveAdd: ConsoleCommand {
         let days = Double(span.seconds) / 86400
         if days > Double(Self.longestDays) {
             throw CommandError.field(
-                "TO", "the leave would last \(Int(days.rounded())) days; leave longer than "
+                "TO",
+                "the leave would last \(Int(days.rounded())) days; leave longer than "
                     + "\(Self.longestDays) days is refused as a likely typo (check the year)")
         }
         return try session.write("leave") { tx in
@@ -76,16 +78,21 @@ struct LeaveAdd: ConsoleCommand {
             if let clash = try tx.leave(mentor: m.id, overlapping: span).first {
                 throw CommandError(
                     "\(m.id) already has leave \(cal.shortString(clash.span.start)) – "
-                        + "\(cal.shortString(clash.span.end)) overlapping that; see 'leave list \(m.id)', "
+                        + "\(cal.shortString(clash.span.end)) overlapping that; "
+                        + "see 'leave list \(m.id)', "
                         + "or 'leave remove \(m.id) FROM TO' first")
             }
             try tx.insertLeave(Leave(mentorID: m.id, span: span))
             if days > Double(Self.warnDays) {
                 session.warnings.append(
-                    "\(m.id)'s leave lasts \(Int(days.rounded())) days; check the dates ('leave remove' undoes it)")
+                    "\(m.id)'s leave lasts \(Int(days.rounded())) days; "
+                        + "check the dates ('leave remove' undoes it)"
+                )
             }
             let open = try tx.caseloads()[m.id.lowercased()] ?? 0
-            var out = "\(m.id) on leave \(cal.shortString(span.start)) – \(cal.shortString(span.end)); not offered in that time."
+            var out =
+                "\(m.id) on leave \(cal.shortString(span.start)) – \(cal.shortString(span.end)); "
+                + "not offered in that time."
             if open > 0 && span.contains(session.now) {
                 out += " They hold \(open) open presentation(s)."
             }
@@ -120,15 +127,19 @@ struct LeaveRemove: ConsoleCommand {
             let touching = try tx.leave(mentor: m.id, overlapping: span)
             let inside = touching.filter { span.start <= $0.span.start && $0.span.end <= span.end }
             if inside.isEmpty {
-                let partly = touching.first.map {
-                    "; leave \(cal.shortString($0.span.start)) – \(cal.shortString($0.span.end)) "
-                        + "overlaps it but is not inside it: give its whole span"
-                } ?? "; see 'leave list \(m.id)'"
+                let partly =
+                    touching.first.map {
+                        "; leave \(cal.shortString($0.span.start)) – "
+                            + "\(cal.shortString($0.span.end)) "
+                            + "overlaps it but is not inside it: give its whole span"
+                    } ?? "; see 'leave list \(m.id)'"
                 throw CommandError("no leave of \(m.id) lies inside that span" + partly)
             }
             try tx.deleteLeave(inside)
             return "Removed \(inside.count) leave record(s) of \(m.id): "
-                + inside.map { "\(cal.shortString($0.span.start)) – \(cal.shortString($0.span.end))" }
+                + inside.map {
+                    "\(cal.shortString($0.span.start)) – \(cal.shortString($0.span.end))"
+                }
                 .joined(separator: ", ") + "."
         }
     }
@@ -162,21 +173,33 @@ struct LeaveList: ConsoleCommand {
         func days(_ l: Leave) -> Double { (Double(l.span.seconds) / 864).rounded() / 100 }
         switch format {
         case .json:
-            return JSONValue.array(list.map { l in
-                .object([
-                    ("mentor", .string(l.mentorID)), ("from", .string(cal.isoString(l.span.start))),
-                    ("to", .string(cal.isoString(l.span.end))), ("days", .double(days(l))),
-                ])
-            }).text
+            return JSONValue.array(
+                list.map { l in
+                    .object([
+                        ("mentor", .string(l.mentorID)),
+                        ("from", .string(cal.isoString(l.span.start))),
+                        ("to", .string(cal.isoString(l.span.end))), ("days", .double(days(l))),
+                    ])
+                }
+            ).text
         case .csv:
             return CSV.document(
                 header: ["mentor", "from", "to", "days"],
-                rows: list.map { [$0.mentorID, cal.isoString($0.span.start), cal.isoString($0.span.end), "\(days($0))"] })
+                rows: list.map {
+                    [
+                        $0.mentorID, cal.isoString($0.span.start), cal.isoString($0.span.end),
+                        "\(days($0))",
+                    ]
+                })
         default:
             if list.isEmpty { return "No leave" + (all ? "." : " now or ahead.") }
-            var t = TextTable(["mentor", "from", "to", "days"], align: [.left, .left, .left, .right])
+            var t = TextTable(
+                ["mentor", "from", "to", "days"], align: [.left, .left, .left, .right])
             for l in list {
-                t.add([l.mentorID, cal.shortString(l.span.start), cal.shortString(l.span.end), "\(days(l))"])
+                t.add([
+                    l.mentorID, cal.shortString(l.span.start), cal.shortString(l.span.end),
+                    "\(days(l))",
+                ])
             }
             return t.render(style: session.style) + "\(list.count) leave record(s)."
         }

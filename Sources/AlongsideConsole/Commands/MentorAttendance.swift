@@ -30,7 +30,8 @@ struct MentorIn: ConsoleCommand {
         return try session.write("mentor in") { tx in
             let m = try session.mentor(id, in: tx)
             if m.status == .retired {
-                throw CommandError("\(m.id) is retired; 'mentor resume \(m.id)' first if they are back")
+                throw CommandError(
+                    "\(m.id) is retired; 'mentor resume \(m.id)' first if they are back")
             }
             let past = try tx.signIns(mentor: m.id, overlapping: nil)
             if let open = past.last(where: { $0.outAt == nil }) {
@@ -49,7 +50,9 @@ struct MentorIn: ConsoleCommand {
             }
             var out = "\(m.id) (\(m.name)) signed in at \(cal.timeString(when))."
             if !onShift {
-                out += " They have no shift now or in the next hour, so they are not offered until one starts."
+                out +=
+                    " They have no shift now or in the next hour, "
+                    + "so they are not offered until one starts."
             }
             return out
         }
@@ -78,9 +81,13 @@ struct MentorOut: ConsoleCommand {
         let cal = session.calendar
         return try session.write("mentor out") { tx in
             let m = try session.mentor(id, in: tx)
-            guard var open = try tx.signIns(mentor: m.id, overlapping: nil).last(where: { $0.outAt == nil })
+            guard
+                var open = try tx.signIns(mentor: m.id, overlapping: nil).last(where: {
+                    $0.outAt == nil
+                })
             else {
-                throw CommandError("\(m.id) is not signed in; 'mentor in \(m.id)' records an arrival")
+                throw CommandError(
+                    "\(m.id) is not signed in; 'mentor in \(m.id)' records an arrival")
             }
             if when < open.inAt {
                 throw CommandError.field(
@@ -88,7 +95,8 @@ struct MentorOut: ConsoleCommand {
             }
             open.outAt = when
             try tx.updateSignIn(open)
-            var out = "\(m.id) signed out at \(cal.timeString(when)), after "
+            var out =
+                "\(m.id) signed out at \(cal.timeString(when)), after "
                 + "\(Fmt.minutes(Int(when.timeIntervalSince(open.inAt))))."
             let held = try tx.caseloads()[m.id.lowercased()] ?? 0
             if held > 0 {

@@ -31,7 +31,8 @@ struct MentorFields: ParsableArguments {
     var dbsRecheckDue: String?
     @Flag(inversion: .prefixedNo, help: "Whether the mentor is a lead peer mentor.")
     var lead: Bool?
-    @Option(help: "A phone number the desk can call (digits, spaces, +, -, parentheses; empty to remove).")
+    @Option(
+        help: "A phone number for the desk (digits, spaces, +, -, parentheses; empty to remove).")
     var phone: String?
 
     /// Applies the given fields to `m`, validating each.

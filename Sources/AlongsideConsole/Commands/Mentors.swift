@@ -56,7 +56,10 @@ struct Mentors: ConsoleCommand {
                 return states.isEmpty ? "No mentors yet; add one with 'mentor add'." : "No mentors match."
             }
             var t = TextTable(
-                ["id", "name", "status", "load", "in", "available now", "next shift", "DBS recheck"],
+                [
+                    "id", "name", "status", "load", "in", "available now", "next shift",
+                    "DBS recheck",
+                ],
                 align: [.left, .left, .left, .right, .left, .left, .left, .left])
             var warnings = 0
             for s in shown {

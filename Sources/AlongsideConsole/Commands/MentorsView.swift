@@ -41,7 +41,10 @@ enum MentorsView {
             ("caseload", .int(state.caseload)), ("available_now", .bool(rule == nil)),
             ("unavailable_because", .string(rule?.rawValue)),
             ("phone", .string(m.phone)),
-            ("signed_in", .string(signedInSince(state, at: now).map { session.calendar.isoString($0) })),
+            (
+                "signed_in",
+                .string(signedInSince(state, at: now).map { session.calendar.isoString($0) })
+            ),
         ])
     }
 

@@ -34,7 +34,10 @@ struct Queue: ConsoleCommand {
                 entries.map { (e: QueueRow) -> JSONValue in
                     JSONValue.object([
                         ("presentation", .string(e.presentation.id)),
-                        ("arrived_at", .string(session.calendar.isoString(e.presentation.arrivedAt))),
+                        (
+                            "arrived_at",
+                            .string(session.calendar.isoString(e.presentation.arrivedAt))
+                        ),
                         ("wait_minutes", .double(Double(e.waitSeconds) / 60)),
                         ("breach", .bool(e.breach)),
                         ("pre_breach", .bool(e.preBreach)),
@@ -82,7 +85,8 @@ struct Queue: ConsoleCommand {
             let breaches = entries.filter(\.breach).count
             let ambers = entries.filter(\.preBreach).count
             var out = t.render(style: session.style)
-            out += "\(entries.count) waiting; \(breaches) past the \(target)-minute target"
+            out +=
+                "\(entries.count) waiting; \(breaches) past the \(target)-minute target"
                 + (breaches > 0 ? " (marked !)" : "")
                 + "; \(ambers) waiting \(amber) minutes or more"
                 + (ambers > 0 ? " (marked ~)." : ".")

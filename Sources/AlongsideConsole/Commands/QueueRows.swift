@@ -22,7 +22,8 @@ struct QueueRow {
     var marker: String { breach ? "!" : (preBreach ? "~" : " ") }
 
     /// Reads and orders the rows at `now`.
-    static func load(_ session: Session, _ tx: any StoreReading, at now: Date) throws -> [QueueRow] {
+    static func load(_ session: Session, _ tx: any StoreReading, at now: Date) throws -> [QueueRow]
+    {
         let target = session.config.targetMinutes
         let amber = session.config.preBreachMinutes
         let matcher = session.matcher
@@ -40,7 +41,9 @@ struct QueueRow {
                 QueueRow(
                     presentation: p, waitSeconds: wait, breach: breach,
                     preBreach: !breach && wait >= amber * 60,
-                    assignedMinutes: p.assignedAt.map { max(0, Int(now.timeIntervalSince($0)) / 60) },
+                    assignedMinutes: p.assignedAt.map {
+                        max(0, Int(now.timeIntervalSince($0)) / 60)
+                    },
                     best: best))
         }
         rows.sort { a, b in

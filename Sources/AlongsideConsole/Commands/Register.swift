@@ -59,7 +59,8 @@ struct Register: ConsoleCommand {
                 let t = try session.time(edArrival, option: "--ed-arrival")
                 if let arrived, t > arrived {
                     throw CommandError.field(
-                        "--ed-arrival", "is after the referral time (--at); the ED arrival comes first")
+                        "--ed-arrival",
+                        "is after the referral time (--at); the ED arrival comes first")
                 }
                 return t
             }
@@ -72,9 +73,15 @@ struct Register: ConsoleCommand {
                 }
             }
         }
-        let ref = problems.check { try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased() } ?? nil
-        let ageBand = problems.check { try Validate.text(self.ageBand, option: "--age-band", max: 16) } ?? nil
-        let gender = problems.check { try Validate.text(self.gender, option: "--gender", max: 32)?.lowercased() } ?? nil
+        let ref = problems.check {
+            try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased()
+        } ?? nil
+        let ageBand = problems.check {
+            try Validate.text(self.ageBand, option: "--age-band", max: 16)
+        } ?? nil
+        let gender = problems.check {
+            try Validate.text(self.gender, option: "--gender", max: 32)?.lowercased()
+        } ?? nil
         let mentorGender = problems.check {
             try Validate.text(self.mentorGender, option: "--mentor-gender", max: 32)?.lowercased()
         } ?? nil

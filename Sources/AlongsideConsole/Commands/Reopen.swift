@@ -47,7 +47,9 @@ struct Reopen: ConsoleCommand {
                     + (p.mentorID.map { " (mentor \($0))" } ?? "") + "."
             case .waitingWithoutMentor(let former):
                 session.warnings.append(
-                    "\(former) can no longer hold \(p.id) (\(why)); \(p.id) waits again without a mentor")
+                    "\(former) can no longer hold \(p.id) (\(why)); "
+                        + "\(p.id) waits again without a mentor"
+                )
                 return "\(p.id) reopened: waiting again without a mentor, because \(former) "
                     + "can no longer hold them (\(why)). See 'match \(p.id)'."
             }

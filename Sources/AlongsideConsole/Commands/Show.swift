@@ -131,7 +131,8 @@ struct Show: ConsoleCommand {
             out += "available now: \(available == nil ? "yes" : "no (\(available!.explanation))")\n"
             out += "caseload: \(state.caseload) of \(m.capacity)\n"
             out += "phone: \(m.phone ?? "-")\n"
-            out += "signed in: \(MentorsView.signedInSince(state, at: now).map { "since \(cal.shortString($0))" } ?? "no")\n"
+            let since = MentorsView.signedInSince(state, at: now)
+            out += "signed in: \(since.map { "since \(cal.shortString($0))" } ?? "no")\n"
             out += "gender: \(m.gender ?? "-"); languages: \(m.languages.isEmpty ? "-" : m.languages.joined(separator: ", "))\n"
             out += "localities: \(m.localities.isEmpty ? "-" : m.localities.joined(separator: ", "))\n"
             out += "experience: \(m.experience.isEmpty ? "-" : m.experience.joined(separator: ", "))\n"

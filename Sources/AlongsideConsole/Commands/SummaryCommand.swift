@@ -178,7 +178,8 @@ enum SummaryData {
             shifts: try tx.shifts(mentor: nil, overlapping: week),
             signIns: try tx.signIns(
                 mentor: nil,
-                overlapping: TimeSpan(start: week.start.addingTimeInterval(-SignIn.earlyAllowance), end: week.end)),
+                overlapping: TimeSpan(
+                    start: week.start.addingTimeInterval(-SignIn.earlyAllowance), end: week.end)),
             calendar: cal, now: session.now)
         return earlier + [current]
     }

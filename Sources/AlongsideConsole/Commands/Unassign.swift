@@ -35,7 +35,9 @@ struct Unassign: ConsoleCommand {
             let states = try tx.mentorStates(at: now, onShiftOnly: true)
             let best = session.matcher.rank(request, mentors: states, at: now).candidates.first
             return "\(mentor) taken off \(p.id) (no decline recorded); \(p.id) is waiting again."
-                + (best.map { " Best available now: \($0.mentorID) (score \(Fmt.score($0.score)))." }
+                + (best.map {
+                    " Best available now: \($0.mentorID) (score \(Fmt.score($0.score)))."
+                }
                     ?? " No mentor is available now.")
         }
     }

@@ -24,7 +24,10 @@ enum BoardFrame {
         title += ", \(ambers) ~ over \(session.config.preBreachMinutes) min"
         var out = [style.bold(fit(title, width))]
 
-        let columns = ["", "id", "who", "locality", "needs", "status", "wait", "asg", "mentor", "flags", "best"]
+        let columns = [
+            "", "id", "who", "locality", "needs", "status", "wait", "asg", "mentor", "flags",
+            "best",
+        ]
         var cells: [[String]] = rows.map { r in
             let p = r.presentation
             let who = [p.ageBand, p.gender.map { String($0.prefix(6)) }].compactMap { $0 }
@@ -88,7 +91,8 @@ enum BoardFrame {
         zip(cells, widths).map { cell, w in
             let c = fit(cell, w)
             return c + String(repeating: " ", count: max(0, w - TextTable.width(c)))
-        }.joined(separator: " ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: " ").replacingOccurrences(
+            of: "\\s+$", with: "", options: .regularExpression)
     }
 
     /// `text` cut to `width` columns (a cut shown by `…`).

@@ -169,7 +169,8 @@ public enum Identifiers {
         }
         if !ok { return "'\(id)' may hold only letters, digits and '-'" }
         if reservedMentorIDs.contains(id.lowercased()) {
-            return "'\(id)' is a command word (\(reservedMentorIDs.sorted().joined(separator: ", "))); choose another id"
+            let words = reservedMentorIDs.sorted().joined(separator: ", ")
+            return "'\(id)' is a command word (\(words)); choose another id"
         }
         if let first = id.first, first == "P" || first == "p",
             id.dropFirst().first.map({ $0.isASCIIDigitChar || $0 == "-" }) == true

@@ -59,11 +59,15 @@ public enum LifecycleError: Error, Equatable, CustomStringConvertible {
         case .notAssigned(let id, let status):
             return status == .waiting
                 ? "\(id) has no mentor assigned, so there is none to take off"
-                : "\(id) is \(status.rawValue); only an assigned, unseen presentation can lose its mentor"
+                : "\(id) is \(status.rawValue); only an assigned, unseen presentation "
+                    + "can lose its mentor"
         case .notClosed(let id, let status):
-            return "\(id) is \(status.rawValue), not closed; only a closed presentation can be reopened"
+            return
+                "\(id) is \(status.rawValue), not closed; "
+                + "only a closed presentation can be reopened"
         case .notEditable(let id, let status):
-            return "\(id) is \(status.rawValue); a presentation can be edited only before it is seen"
+            return
+                "\(id) is \(status.rawValue); a presentation can be edited only before it is seen"
         case .beforeArrival(let id, let arrived):
             return "--at: is before \(id) was referred (\(t(arrived)))"
         case .beforeDecline(let id, let declined):
@@ -122,7 +126,9 @@ extension Presentation {
         try requireOpen()
         if seenAt != nil { throw .alreadySeen(id, mentor: nil) }
         guard mentorID != nil else { throw .noMentor(id) }
-        if let assigned = assignedAt, time < assigned { throw .beforeAssignment(assigned: assigned) }
+        if let assigned = assignedAt, time < assigned {
+            throw .beforeAssignment(assigned: assigned)
+        }
         seenAt = time
     }
 
@@ -156,7 +162,9 @@ extension Presentation {
     public mutating func void(at time: Date) throws(LifecycleError) {
         if voidedAt != nil { throw .voided(id) }
         voidedAt = time
-        if closedAt == nil { closedAt = max(time, [arrivedAt, assignedAt, seenAt].compactMap { $0 }.max()!) }
+        if closedAt == nil {
+            closedAt = max(time, [arrivedAt, assignedAt, seenAt].compactMap { $0 }.max()!)
+        }
     }
 
     /// Fails unless the presentation may be edited (waiting or assigned, not yet seen).

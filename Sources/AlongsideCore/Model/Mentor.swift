@@ -63,13 +63,15 @@ public struct Mentor: Sendable, Equatable, Hashable {
             ($0 >= "0" && $0 <= "9") || " +-()".unicodeScalars.contains($0)
         }
         if !allowed {
-            return "'\(text.prefix(40))' is not a phone number: use digits, spaces, +, - and parentheses"
+            return "'\(text.prefix(40))' is not a phone number: "
+                + "use digits, spaces, +, - and parentheses"
         }
         let digits = text.unicodeScalars.filter { $0 >= "0" && $0 <= "9" }.count
         if digits < 6 || digits > 15 {
             return "'\(text)' has \(digits) digits; a phone number has 6 to 15"
         }
-        if let plus = text.firstIndex(of: "+"), plus != text.startIndex || text.filter({ $0 == "+" }).count > 1 {
+        let pluses = text.filter { $0 == "+" }.count
+        if pluses > 1 || (pluses == 1 && !text.hasPrefix("+")) {
             return "'\(text)': '+' may only start the number"
         }
         return nil

@@ -29,7 +29,9 @@ public struct SignIn: Sendable, Equatable, Hashable {
 
     /// Shifts that ended with no sign-in during them (or in the hour before they started):
     /// the no-shows of spec §11.
-    public static func noShows(shifts: [TimeSpan], signIns: [SignIn], before now: Date) -> [TimeSpan] {
+    public static func noShows(shifts: [TimeSpan], signIns: [SignIn], before now: Date)
+        -> [TimeSpan]
+    {
         shifts.filter { shift in
             shift.end <= now
                 && !signIns.contains { s in
