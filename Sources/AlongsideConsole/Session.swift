@@ -81,7 +81,9 @@ public final class Session {
 
     /// The matcher with the site's weights.
     var matcher: Matcher {
-        Matcher(weights: config.weights, localities: localities, calendar: calendar)
+        Matcher(
+            weights: config.weights, localities: localities, calendar: calendar,
+            requireSignIn: config.requireSignIn)
     }
 
     /// Runs `body` in one write transaction as the acting user.
@@ -118,16 +120,19 @@ public final class Session {
             throw CommandError.field(option, "give at least one tag, e.g. alcohol,housing")
         }
         var result: [String] = []
+        var unknown: [String] = []
         for item in items {
             guard tags.tag(item) != nil else {
-                throw CommandError.field(
-                    option,
-                    "unknown tag '\(item)'" + Suggestion.didYouMean(item, in: tags.ids)
+                unknown.append(
+                    "\(option): unknown tag '\(item)'" + Suggestion.didYouMean(item, in: tags.ids)
                         + (Suggestion.nearest(item, in: tags.ids) == nil
                             ? " (see 'help tags' for the list)" : ""))
+                continue
             }
             if !result.contains(item) { result.append(item) }
         }
+        // Every unknown tag is named, not only the first (spec §4).
+        if !unknown.isEmpty { throw CommandError(unknown.joined(separator: "; ")) }
         return result
     }
 

@@ -183,6 +183,33 @@ enum Migrations {
                     CREATE INDEX referral_by_requested ON referral(requested_at);
                     """)
         }
+        // v4-desk (issue 14): voided presentations, the corrections made to presentations
+        // (with their reasons, for `show P`), mentors' phones, and sign-ins (attendance).
+        m.registerMigration("v4-desk") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE presentation ADD COLUMN voided_at INTEGER;
+                    ALTER TABLE mentor ADD COLUMN phone TEXT;
+                    CREATE TABLE correction (
+                        id INTEGER PRIMARY KEY,
+                        presentation_id INTEGER NOT NULL REFERENCES presentation(id),
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        reason TEXT
+                    );
+                    CREATE INDEX correction_by_presentation ON correction(presentation_id, at);
+                    CREATE TABLE sign_in (
+                        id INTEGER PRIMARY KEY,
+                        mentor_id TEXT NOT NULL REFERENCES mentor(id) COLLATE NOCASE,
+                        in_at INTEGER NOT NULL,
+                        out_at INTEGER,
+                        CHECK (out_at IS NULL OR out_at >= in_at)
+                    );
+                    CREATE INDEX sign_in_by_mentor ON sign_in(mentor_id, in_at);
+                    CREATE INDEX sign_in_by_time ON sign_in(in_at);
+                    """)
+        }
         // v4-audit (issue 13): the chain covers salted digests of each entry's before/after
         // and of the record's stored state (formats 2 and 3, see AuditChain), so retention
         // can erase content and `check` can compare every record with its last entry; bulk

@@ -7,10 +7,12 @@ import GRDB
 /// Column lists and row decoding for the domain types.
 enum Columns {
     static let mentor =
-        "id, name, gender, languages, localities, experience, capacity, dbs_recheck_due, lead, status"
+        "id, name, gender, languages, localities, experience, capacity, dbs_recheck_due, lead, "
+        + "status, phone"
     static let presentation = """
         id, ref, nhs, locality, needs, arrived_at, ed_arrival, age_band, gender, mentor_gender, \
-        language, lead_mentor, mentor_id, assigned_at, seen_at, closed_at, outcome, override_reason
+        language, lead_mentor, mentor_id, assigned_at, seen_at, closed_at, outcome, \
+        override_reason, voided_at
         """
 }
 
@@ -36,14 +38,14 @@ extension Mentor {
             languages: ListField.decode(row[3]), localities: ListField.decode(row[4]),
             experience: ListField.decode(row[5]), capacity: row[6],
             dbsRecheckDue: (row[7] as String?).flatMap(LocalDate.init),
-            lead: row[8], status: MentorStatus(rawValue: row[9]) ?? .paused)
+            lead: row[8], status: MentorStatus(rawValue: row[9]) ?? .paused, phone: row[10])
     }
 
     var arguments: [(any DatabaseValueConvertible)?] {
         [
             id, name, gender, ListField.encode(languages), ListField.encode(localities),
             ListField.encode(experience), capacity, dbsRecheckDue?.description, lead,
-            status.rawValue,
+            status.rawValue, phone,
         ]
     }
 
@@ -56,7 +58,7 @@ extension Mentor {
             ("experience", .string(ListField.encode(experience))), ("capacity", .int(capacity)),
             ("dbs_recheck_due", .string(dbsRecheckDue?.description)), ("lead", .bool(lead)),
             ("status", .string(status.rawValue)),
-        ])
+        ] + (phone.map { [("phone", JSONValue.string($0))] } ?? []))
     }
 }
 
@@ -73,7 +75,7 @@ extension Presentation {
             ageBand: row[7], gender: row[8], mentorGender: row[9], language: row[10],
             leadMentor: row[11], mentorID: row[12], assignedAt: date(13), seenAt: date(14),
             closedAt: date(15), outcome: (row[16] as String?).flatMap(Outcome.init(rawValue:)),
-            overrideReason: row[17])
+            overrideReason: row[17], voidedAt: date(18))
     }
 
     /// Arguments for every column but `id`, in `Columns.presentation` order.
@@ -82,7 +84,7 @@ extension Presentation {
             ref, nhs, locality, ListField.encode(needs), arrivedAt.storedSeconds,
             edArrival?.storedSeconds, ageBand, gender, mentorGender, language, leadMentor,
             mentorID, assignedAt?.storedSeconds, seenAt?.storedSeconds, closedAt?.storedSeconds,
-            outcome?.rawValue, overrideReason,
+            outcome?.rawValue, overrideReason, voidedAt?.storedSeconds,
         ]
     }
 
@@ -98,7 +100,7 @@ extension Presentation {
             ("lead_mentor", .bool(leadMentor)), ("mentor", .string(mentorID)),
             ("assigned_at", t(assignedAt)), ("seen_at", t(seenAt)), ("closed_at", t(closedAt)),
             ("outcome", .string(outcome?.rawValue)), ("override_reason", .string(overrideReason)),
-        ])
+        ] + (voidedAt.map { [("voided_at", t($0))] } ?? []))
     }
 }
 

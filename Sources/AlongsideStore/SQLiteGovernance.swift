@@ -110,6 +110,8 @@ extension SQLiteTransaction {
                 WHERE id IN (SELECT id FROM temp.retained);
                 UPDATE decline SET reason = NULL
                 WHERE presentation_id IN (SELECT id FROM temp.retained);
+                UPDATE correction SET reason = NULL
+                WHERE presentation_id IN (SELECT id FROM temp.retained);
                 """)
         let seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0) + 1
         let erased = try AuditChain.erase(

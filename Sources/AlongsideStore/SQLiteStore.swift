@@ -135,6 +135,16 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         try StorageErrors.plain { try queue.read { db in try AuditChain.anchor(db) } }
     }
 
+    public func changeCounter() throws -> Int64 {
+        // One connection (a DatabaseQueue), so data_version sees every other connection's
+        // commits; the total count of audit entries adds this connection's own.
+        try queue.read { db in
+            let version = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
+            return version &* 1_000_003 &+ head
+        }
+    }
+
     public func backup(to path: String) throws {
         let pending: PendingFile
         do { pending = try PendingFile(replacing: path) } catch { throw StoreError.storage(error.description) }

@@ -65,6 +65,7 @@ struct SQLiteTransaction: StoreWriting {
                 TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
         }
         let loads = try caseloads()
+        let signIns = try signInsCovering(time)
         let mentors: [Mentor]
         if onShiftOnly {
             mentors = try Row.fetchAll(
@@ -82,7 +83,7 @@ struct SQLiteTransaction: StoreWriting {
             let key = m.id.lowercased()
             return MentorState(
                 mentor: m, shifts: shifts[key] ?? [], leave: leave[key] ?? [],
-                caseload: loads[key] ?? 0)
+                caseload: loads[key] ?? 0, signIns: signIns[key] ?? [])
         }
     }
 
@@ -103,7 +104,9 @@ struct SQLiteTransaction: StoreWriting {
         let load = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM presentation WHERE mentor_id = ? AND closed_at IS NULL",
             arguments: [m.id]) ?? 0
-        return MentorState(mentor: m, shifts: shifts, leave: leave, caseload: load)
+        return MentorState(
+            mentor: m, shifts: shifts, leave: leave, caseload: load,
+            signIns: try signInsCovering(time, mentor: m.id)[m.id.lowercased()] ?? [])
     }
 
     func shiftSeconds(startingIn span: TimeSpan) throws -> [String: Int] {
@@ -125,7 +128,8 @@ struct SQLiteTransaction: StoreWriting {
             db,
             sql: """
                 SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
-                WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id
+                WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
+                ORDER BY arrived_at, id
                 """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
         ).map { row in
             Presentation(
@@ -206,12 +210,13 @@ struct SQLiteTransaction: StoreWriting {
         ).map(Presentation.init(row:))
     }
 
-    func presentations(arrivedIn span: TimeSpan) throws -> [Presentation] {
+    func presentations(arrivedIn span: TimeSpan, includingVoided: Bool) throws -> [Presentation] {
         try Row.fetchAll(
             db,
             sql: """
                 SELECT \(Columns.presentation) FROM presentation
-                WHERE arrived_at >= ? AND arrived_at < ? ORDER BY arrived_at, id
+                WHERE arrived_at >= ? AND arrived_at < ?\(includingVoided ? "" : " AND voided_at IS NULL")
+                ORDER BY arrived_at, id
                 """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
         ).map(Presentation.init(row:))
     }
@@ -243,6 +248,7 @@ struct SQLiteTransaction: StoreWriting {
             sql: """
                 SELECT DISTINCT mentor_id FROM presentation
                 WHERE id <> ? AND mentor_id IS NOT NULL AND seen_at IS NOT NULL
+                  AND voided_at IS NULL
                   AND ((? IS NOT NULL AND nhs = ?) OR (? IS NOT NULL AND ref = ?))
                 """, arguments: [number, nhs, nhs, ref, ref])
         return Set(rows)
@@ -299,7 +305,7 @@ struct SQLiteTransaction: StoreWriting {
             throw StoreError.duplicate("mentor \(mentor.id) already exists")
         }
         try db.execute(
-            sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: StatementArguments(mentor.arguments))
         try audit(
             "insert", entity: mentor.id, before: nil, after: mentor.auditJSON,
@@ -314,7 +320,7 @@ struct SQLiteTransaction: StoreWriting {
         try db.execute(
             sql: """
                 UPDATE mentor SET name = ?, gender = ?, languages = ?, localities = ?,
-                experience = ?, capacity = ?, dbs_recheck_due = ?, lead = ?, status = ?
+                experience = ?, capacity = ?, dbs_recheck_due = ?, lead = ?, status = ?, phone = ?
                 WHERE id = ?
                 """,
             arguments: StatementArguments(Array(mentor.arguments.dropFirst()) + [before.id]))

@@ -52,6 +52,26 @@ public struct DeclineRecord: Sendable, Equatable {
     public var reason: String?
 }
 
+/// A correction of a presentation (`unassign`, `void`, `edit`, `reopen`) with its reason.
+public struct CorrectionRecord: Sendable, Equatable {
+    /// When.
+    public var at: Date
+    /// Who.
+    public var actor: String
+    /// Which correction (`unassign`, `void`, `edit`, `reopen`).
+    public var kind: String
+    /// Why (removed by retention).
+    public var reason: String?
+
+    /// Makes a record.
+    public init(at: Date, actor: String, kind: String, reason: String?) {
+        self.at = at
+        self.actor = actor
+        self.kind = kind
+        self.reason = reason
+    }
+}
+
 /// Storage errors a person can act on.
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The record does not exist.
@@ -98,7 +118,8 @@ public protocol StoreReading {
     /// Presentations not yet seen and not closed, oldest first.
     func waitingPresentations() throws -> [Presentation]
     /// Presentations that arrived in `span`.
-    func presentations(arrivedIn span: TimeSpan) throws -> [Presentation]
+    /// With `includingVoided`, those registered in error too (for exports that must say so).
+    func presentations(arrivedIn span: TimeSpan, includingVoided: Bool) throws -> [Presentation]
     /// The mentor's most recent presentations.
     func presentations(mentor: String, limit: Int) throws -> [Presentation]
     /// Declines of a presentation, oldest first.
@@ -141,9 +162,21 @@ public protocol StoreReading {
     func hold(of number: Int) throws -> HoldRecord?
     /// Whether any audit entry is keyed (HMAC-SHA256).
     func hasKeyedEntries() throws -> Bool
+    /// Presentations not closed (waiting, assigned or seen), oldest first.
+    func openPresentations() throws -> [Presentation]
+    /// Corrections made to a presentation, oldest first.
+    func corrections(of number: Int) throws -> [CorrectionRecord]
+    /// Sign-ins of one mentor (or all) that overlap `span` (or all), by sign-in time; a
+    /// sign-in not yet closed overlaps everything after it.
+    func signIns(mentor: String?, overlapping span: TimeSpan?) throws -> [SignIn]
 }
 
 extension StoreReading {
+    /// Presentations that arrived in `span`, voided ones left out (they are in no figure).
+    public func presentations(arrivedIn span: TimeSpan) throws -> [Presentation] {
+        try presentations(arrivedIn: span, includingVoided: false)
+    }
+
     /// Every mentor with their shifts and leave covering `time` and their caseload.
     public func mentorStates(at time: Date) throws -> [MentorState] {
         try mentorStates(at: time, onShiftOnly: false)
@@ -199,6 +232,14 @@ public protocol StoreWriting: StoreReading {
     func insertReferral(_ referral: Referral) throws -> Int
     /// Stores a referral's new status.
     func updateReferral(_ referral: Referral) throws
+    /// Records a correction of a presentation (who and when come from the acting context).
+    func insertCorrection(presentation: Int, kind: String, reason: String) throws
+    /// Removes leave (by id); each removal is audited.
+    func deleteLeave(_ leave: [Leave]) throws
+    /// Records a sign-in and returns its id.
+    @discardableResult func insertSignIn(_ signIn: SignIn) throws -> Int64
+    /// Records a sign-out (the sign-in's `outAt`).
+    func updateSignIn(_ signIn: SignIn) throws
 }
 
 /// A database the console can use: one transaction per command.
@@ -221,6 +262,9 @@ public protocol AlongsideStore: AnyObject, Sendable {
     func auditAnchor() throws -> AuditAnchor?
     /// The key of the keyed chain, for every later entry and verification.
     func setAuditKey(_ key: AuditKeyState)
+    /// A number that changes whenever another connection commits a change (SQLite's
+    /// `PRAGMA data_version`): a cheap test for the live board to know when to redraw.
+    func changeCounter() throws -> Int64
 }
 
 /// A legal hold on a presentation.

@@ -225,7 +225,7 @@ struct HardRuleTests {
         #expect(
             HardRule.allCases.map(\.rawValue) == [
                 "inactive", "dbs-overdue", "off-shift", "on-leave", "at-capacity", "gender",
-                "not-lead", "declined",
+                "not-lead", "declined", "not-signed-in",
             ])
     }
 }

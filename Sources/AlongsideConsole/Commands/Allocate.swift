@@ -31,7 +31,9 @@ struct Allocate: ConsoleCommand {
         let target = session.config.targetMinutes
         func body(_ tx: any StoreReading) throws -> (Allocation, [String: String]) {
             let states = try tx.mentorStates(at: now)
-            let waiting = try tx.waitingPresentations().filter { $0.status == .waiting }
+            let waiting = try tx.waitingPresentations().filter {
+                $0.status == .waiting && $0.voidedAt == nil
+            }
             let requests = try waiting.map { try session.matchRequest($0, in: tx) }
             let allocation = session.matcher.allocate(
                 requests, mentors: states, at: now, targetMinutes: target)
@@ -93,7 +95,12 @@ struct Allocate: ConsoleCommand {
                     [PresentationID.format($0.presentation), $0.mentorID, "\($0.score)", "\($0.weight)"]
                 })
         default:
-            if allocation.people.isEmpty { return "Nobody is waiting for a mentor." }
+            if allocation.people.isEmpty {
+                return confirm ? "Nothing to assign." : "Nobody is waiting for a mentor."
+            }
+            if confirm && allocation.pairs.isEmpty {
+                return "Nothing to assign."
+            }
             var t = TextTable(["person", "mentor", "name", "score", "weight"], align: [.left, .left, .left, .right, .right])
             for pair in allocation.pairs {
                 t.add([
@@ -105,7 +112,13 @@ struct Allocate: ConsoleCommand {
             let unmatched = allocation.unmatched.map(PresentationID.format)
             out += "\(allocation.pairs.count) of \(allocation.people.count) matched, \(allocation.places.count) free place(s), total weight \(Fmt.score(allocation.total))."
             if !unmatched.isEmpty { out += "\nNo mentor available for: \(unmatched.joined(separator: ", "))." }
-            out += confirm ? "\nAssigned." : (allocation.pairs.isEmpty ? "" : "\nNothing assigned yet; run 'allocate --confirm' to assign these.")
+            if confirm {
+                out += "\nAssigned: " + allocation.pairs.map {
+                    "\(PresentationID.format($0.presentation)) → \($0.mentorID)"
+                }.joined(separator: ", ") + "."
+            } else if !allocation.pairs.isEmpty {
+                out += "\nNothing assigned yet; run 'allocate --confirm' to assign these."
+            }
             return out
         }
     }

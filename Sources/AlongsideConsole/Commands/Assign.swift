@@ -38,21 +38,9 @@ struct Assign: ConsoleCommand {
         return try session.write("assign") { tx in
             var p = try session.presentation(presentation, in: tx)
             let m = try session.mentor(mentor, in: tx)
-            switch p.status {
-            case .closed: throw CommandError("\(p.id) is closed")
-            case .seen: throw CommandError("\(p.id) has already been seen by \(p.mentorID ?? "a mentor")")
-            case .assigned:
-                throw CommandError(
-                    "\(p.id) is already assigned to \(p.mentorID!); if they cannot take it, run 'decline \(p.id)' first")
-            case .waiting: break
-            }
-            if when < p.arrivedAt {
-                throw CommandError.field(
-                    "--at", "is before \(p.id) was referred (\(session.calendar.shortString(p.arrivedAt)))")
-            }
-            if let lastDecline = try tx.declines(of: p.number).map(\.at).max(), when < lastDecline {
-                throw CommandError.field(
-                    "--at", "is before the last decline of \(p.id) (\(session.calendar.shortString(lastDecline))); an assignment after a decline comes after it")
+            let lastDecline = try tx.declines(of: p.number).map(\.at).max()
+            try session.step {
+                try p.assign(to: m.id, at: when, overrideReason: reason, lastDecline: lastDecline)
             }
             guard let state = try tx.mentorState(m.id, at: when) else {
                 throw CommandError("no mentor '\(m.id)'")
@@ -66,12 +54,12 @@ struct Assign: ConsoleCommand {
                 }
                 session.warnings.append("\(m.id) was assigned against the rule '\(rule.rawValue)'; the override is in the audit log")
             }
-            p.mentorID = m.id
-            p.assignedAt = when
-            p.overrideReason = reason
             try tx.updatePresentation(p)
             let waited = Int(when.timeIntervalSince(p.arrivedAt))
-            return "\(p.id) assigned to \(m.id) (\(m.name)) at \(session.calendar.timeString(when)), \(Fmt.minutes(waited)) after referral. Record the meeting with 'seen \(p.id)'."
+            let call = m.phone.map { " Phone: \($0)." } ?? ""
+            return "\(p.id) assigned to \(m.id) (\(m.name)) at "
+                + "\(session.calendar.timeString(when)), \(Fmt.minutes(waited)) after referral."
+                + "\(call) Record the meeting with 'seen \(p.id)'."
         }
     }
 }

@@ -37,23 +37,7 @@ struct Close: ConsoleCommand {
         if when > now { throw CommandError.field("--at", "is in the future") }
         return try session.write("close") { tx in
             var p = try session.presentation(presentation, in: tx)
-            if p.status == .closed {
-                throw CommandError("\(p.id) is already closed (\(p.outcome?.rawValue ?? ""))")
-            }
-            if outcome.needsSeen && p.seenAt == nil {
-                throw CommandError(
-                    "\(outcome.rawValue) needs \(p.id) to have been seen; record 'seen \(p.id)' first, or use left-before-seen, no-mentor-available or declined-support")
-            }
-            if outcome.needsNotSeen && p.seenAt != nil {
-                throw CommandError("\(p.id) was seen, so '\(outcome.rawValue)' cannot be its outcome")
-            }
-            let last = [p.arrivedAt, p.assignedAt, p.seenAt].compactMap { $0 }.max()!
-            if when < last {
-                throw CommandError.field(
-                    "--at", "is before the last recorded step (\(session.calendar.shortString(last)))")
-            }
-            p.closedAt = when
-            p.outcome = outcome
+            try session.step { try p.close(outcome, at: when) }
             try tx.updatePresentation(p)
             return "\(p.id) closed: \(outcome.rawValue)."
         }

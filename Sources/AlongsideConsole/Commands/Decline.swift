@@ -26,16 +26,8 @@ struct Decline: ConsoleCommand {
         let reason = try Validate.text(self.reason, option: "--reason", max: 200)
         return try session.write("decline") { tx in
             var p = try session.presentation(presentation, in: tx)
-            guard p.status == .assigned, let mentor = p.mentorID else {
-                throw CommandError(
-                    p.status == .waiting
-                        ? "\(p.id) has no mentor assigned, so there is nothing to decline"
-                        : "\(p.id) is \(p.status.rawValue); only an assigned, unseen presentation can be declined")
-            }
+            let mentor = try session.step { try p.unassign() }
             try tx.insertDecline(presentation: p.number, mentor: mentor, at: now, reason: reason)
-            p.mentorID = nil
-            p.assignedAt = nil
-            p.overrideReason = nil
             try tx.updatePresentation(p)
             let request = try session.matchRequest(p, in: tx)
             let result = session.matcher.rank(request, mentors: try tx.mentorStates(at: now, onShiftOnly: true), at: now)

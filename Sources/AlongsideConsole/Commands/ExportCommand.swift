@@ -23,6 +23,7 @@ struct ExportOptions: ParsableArguments {
 enum ExportRun {
     static func run(
         kind: String, week text: String?, out: String?, session: Session,
+        includingVoided: Bool = false,
         make: (ISOWeek, [Presentation], any StoreReading) throws -> String
     ) throws -> String {
         let week = try SummaryData.week(text, session: session, field: "--week")
@@ -30,7 +31,8 @@ enum ExportRun {
         let span = TimeSpan(start: bounds.start, end: bounds.end)
         return try session.write("export \(kind)") { tx in
             // Only the week's presentations (by arrival) and what belongs to them.
-            let presentations = try tx.presentations(arrivedIn: span)
+            let presentations = try tx.presentations(
+                arrivedIn: span, includingVoided: includingVoided)
             let text = try make(week, presentations, tx)
             try tx.logEvent(
                 action: "export", entity: nil,
@@ -68,7 +70,10 @@ struct ExportFHIR: ConsoleCommand {
     func execute(_ session: Session) throws -> String {
         let now = session.now
         return try ExportRun.run(
-            kind: "fhir", week: options.week, out: options.out, session: session
+            kind: "fhir", week: options.week, out: options.out, session: session,
+            // A presentation registered in error is sent as entered-in-error, so a system
+            // that took it from an earlier export can remove it.
+            includingVoided: true
         ) {
             week, presentations, tx in
             // Each record goes to the week of its own time: presentations by arrival,

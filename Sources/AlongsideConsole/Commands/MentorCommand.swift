@@ -7,7 +7,10 @@ struct MentorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentor",
         abstract: "Keep the roster: add, edit, pause, resume or retire a mentor.",
-        subcommands: [MentorAdd.self, MentorEdit.self, MentorPause.self, MentorResume.self, MentorRetire.self])
+        subcommands: [
+            MentorAdd.self, MentorEdit.self, MentorPause.self, MentorResume.self, MentorRetire.self,
+            MentorIn.self, MentorOut.self,
+        ])
 }
 
 /// The mentor fields shared by `mentor add` and `mentor edit`.
@@ -28,6 +31,9 @@ struct MentorFields: ParsableArguments {
     var dbsRecheckDue: String?
     @Flag(inversion: .prefixedNo, help: "Whether the mentor is a lead peer mentor.")
     var lead: Bool?
+    @Option(
+        help: "A phone number for the desk (digits, spaces, +, -, parentheses; empty to remove).")
+    var phone: String?
 
     /// Applies the given fields to `m`, validating each.
     func apply(to m: inout Mentor, session: Session) throws {
@@ -61,6 +67,17 @@ struct MentorFields: ParsableArguments {
             m.dbsRecheckDue = dbsRecheckDue.isEmpty ? nil : try session.date(dbsRecheckDue, option: "--dbs-recheck-due")
         }
         if let lead { m.lead = lead }
+        if let phone {
+            // A phone is not free text: it is checked as a phone number, not for NHS numbers.
+            let t = phone.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty {
+                m.phone = nil
+            } else if let problem = Mentor.phoneProblem(t) {
+                throw CommandError.field("--phone", problem)
+            } else {
+                m.phone = t
+            }
+        }
     }
 }
 

@@ -56,8 +56,11 @@ struct Mentors: ConsoleCommand {
                 return states.isEmpty ? "No mentors yet; add one with 'mentor add'." : "No mentors match."
             }
             var t = TextTable(
-                ["id", "name", "status", "load", "available now", "next shift", "DBS recheck"],
-                align: [.left, .left, .left, .right, .left, .left, .left])
+                [
+                    "id", "name", "status", "load", "in", "available now", "next shift",
+                    "DBS recheck",
+                ],
+                align: [.left, .left, .left, .right, .left, .left, .left, .left])
             var warnings = 0
             for s in shown {
                 let m = s.mentor
@@ -71,7 +74,9 @@ struct Mentors: ConsoleCommand {
                 let status: String = m.status.rawValue + (m.lead ? ", lead" : "")
                 let availableText: String = rule.map { "no: \($0.explanation)" } ?? "yes"
                 let cells: [String] = [
-                    m.id, m.name, status, "\(s.caseload)/\(m.capacity)", availableText, next,
+                    m.id, m.name, status, "\(s.caseload)/\(m.capacity)",
+                    MentorsView.signedInSince(s, at: now).map { cal.timeString($0) } ?? "-",
+                    availableText, next,
                     MentorsView.dbsText(m, today: today),
                 ]
                 var rowStyle: ((String) -> String)? = nil
@@ -83,7 +88,8 @@ struct Mentors: ConsoleCommand {
             }
             var out = t.render(style: session.style)
             let free = shown.filter { MentorsView.availability($0, session: session, at: now) == nil }.count
-            out += "\(shown.count) mentor(s), \(free) available now."
+            let signedIn = shown.filter { MentorsView.signedInSince($0, at: now) != nil }.count
+            out += "\(shown.count) mentor(s), \(free) available now, \(signedIn) signed in."
             if warnings > 0 { out += " \(warnings) DBS recheck(s) overdue or due within 60 days." }
             return out
         }

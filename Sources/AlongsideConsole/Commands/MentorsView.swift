@@ -40,7 +40,17 @@ enum MentorsView {
             ("lead", .string(m.lead ? "yes" : "no")), ("status", .string(m.status.rawValue)),
             ("caseload", .int(state.caseload)), ("available_now", .bool(rule == nil)),
             ("unavailable_because", .string(rule?.rawValue)),
+            ("phone", .string(m.phone)),
+            (
+                "signed_in",
+                .string(signedInSince(state, at: now).map { session.calendar.isoString($0) })
+            ),
         ])
+    }
+
+    /// When the mentor signed in, if they are signed in at `now`.
+    static func signedInSince(_ state: MentorState, at now: Date) -> Date? {
+        state.signIns.filter { $0.covers(now) }.map(\.inAt).max()
     }
 
     static func csvRow(_ m: Mentor, state: MentorState, session: Session, at now: Date) -> [String] {

@@ -7,8 +7,12 @@ struct Queue: ConsoleCommand {
     static let configuration = CommandConfiguration(
         abstract: "Everyone not yet seen: wait so far, target breaches first, best candidate.",
         discussion: """
-            Longest waits first, so people past the target are at the top. 'best' is the best \
-            available mentor now; 'allocate' proposes mentors for everyone at once.
+            People past the target come first (marked !), then those waiting \
+            pre_breach_minutes or more (amber, marked ~), then the longest waits. 'assigned' \
+            is the minutes since the mentor was assigned; 'best' is the best available mentor \
+            now for those still without one. 'board' keeps this view live; 'allocate' \
+            proposes mentors for everyone at once. JSON and CSV carry breach, pre_breach and \
+            assigned_minutes (null or empty when no mentor is assigned).
 
             Examples:
               queue
@@ -18,80 +22,74 @@ struct Queue: ConsoleCommand {
 
     @OptionGroup var output: FormatOption
 
-    struct Entry {
-        var presentation: Presentation
-        var waitSeconds: Int
-        var breach: Bool
-        var best: MatchCandidate?
-    }
-
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
         let now = session.now
         let target = session.config.targetMinutes
-        let matcher = session.matcher
-        var entries: [Entry] = try session.read { tx in
-            let states = try tx.mentorStates(at: now, onShiftOnly: true)
-            var list: [Entry] = []
-            for p in try tx.waitingPresentations() {
-                let wait = max(0, Int(now.timeIntervalSince(p.arrivedAt)))
-                let request = try session.matchRequest(p, in: tx)
-                let best = matcher.rank(request, mentors: states, at: now).candidates.first
-                list.append(Entry(presentation: p, waitSeconds: wait, breach: wait > target * 60, best: best))
-            }
-            return list
-        }
-        entries.sort { a, b in
-            if a.waitSeconds != b.waitSeconds { return a.waitSeconds > b.waitSeconds }
-            return a.presentation.number < b.presentation.number
-        }
+        let amber = session.config.preBreachMinutes
+        let entries = try session.read { tx in try QueueRow.load(session, tx, at: now) }
         switch format {
         case .json:
             return JSONValue.array(
-                entries.map { (e: Entry) -> JSONValue in
+                entries.map { (e: QueueRow) -> JSONValue in
                     JSONValue.object([
                         ("presentation", .string(e.presentation.id)),
-                        ("arrived_at", .string(session.calendar.isoString(e.presentation.arrivedAt))),
+                        (
+                            "arrived_at",
+                            .string(session.calendar.isoString(e.presentation.arrivedAt))
+                        ),
                         ("wait_minutes", .double(Double(e.waitSeconds) / 60)),
                         ("breach", .bool(e.breach)),
+                        ("pre_breach", .bool(e.preBreach)),
                         ("status", .string(e.presentation.status.rawValue)),
                         ("mentor", .string(e.presentation.mentorID)),
+                        ("assigned_minutes", e.assignedMinutes.map { .int($0) } ?? .null),
                         ("best", .string(e.best?.mentorID)),
                     ])
                 }
             ).text
         case .csv:
             return CSV.document(
-                header: ["presentation", "arrived_at", "wait_minutes", "breach", "status", "mentor", "best"],
-                rows: entries.map { (e: Entry) -> [String] in
+                header: [
+                    "presentation", "arrived_at", "wait_minutes", "breach", "pre_breach", "status",
+                    "mentor", "assigned_minutes", "best",
+                ],
+                rows: entries.map { (e: QueueRow) -> [String] in
                     [
                         e.presentation.id, session.calendar.isoString(e.presentation.arrivedAt),
                         "\(Double(e.waitSeconds) / 60)", e.breach ? "yes" : "no",
-                        e.presentation.status.rawValue, e.presentation.mentorID ?? "",
+                        e.preBreach ? "yes" : "no", e.presentation.status.rawValue,
+                        e.presentation.mentorID ?? "", e.assignedMinutes.map(String.init) ?? "",
                         e.best?.mentorID ?? "",
                     ]
                 })
         default:
             if entries.isEmpty { return "Nobody is waiting." }
             var t = TextTable(
-                ["id", "referred", "waited", "status", "mentor", "best available"],
-                align: [.left, .left, .right, .left, .left, .left])
+                ["id", "referred", "waited", "status", "mentor", "assigned", "best available"],
+                align: [.left, .left, .right, .left, .left, .right, .left])
+            let style = session.style
             for e in entries {
-                let waited = (e.breach ? "! " : "") + Fmt.minutes(e.waitSeconds)
-                var best = "none"
+                let waited = (e.marker == " " ? "" : e.marker + " ") + Fmt.minutes(e.waitSeconds)
+                var best = e.presentation.mentorID == nil ? "none" : "-"
                 if let b = e.best { best = "\(b.mentorID) (\(Fmt.score(b.score)))" }
                 let cells: [String] = [
                     e.presentation.id, session.calendar.shortString(e.presentation.arrivedAt),
-                    waited, e.presentation.status.rawValue, e.presentation.mentorID ?? "-", best,
+                    waited, e.presentation.status.rawValue, e.presentation.mentorID ?? "-",
+                    e.assignedMinutes.map { "\($0) min ago" } ?? "-", best,
                 ]
-                let style = session.style
-                let red: (String) -> String = { style.red($0) }
-                t.add(cells, style: e.breach ? red : nil)
+                let paint: ((String) -> String)? =
+                    e.breach ? { style.red($0) } : (e.preBreach ? { style.yellow($0) } : nil)
+                t.add(cells, style: paint)
             }
             let breaches = entries.filter(\.breach).count
+            let ambers = entries.filter(\.preBreach).count
             var out = t.render(style: session.style)
-            out += "\(entries.count) waiting; \(breaches) past the \(target)-minute target"
-                + (breaches > 0 ? " (marked !)." : ".")
+            out +=
+                "\(entries.count) waiting; \(breaches) past the \(target)-minute target"
+                + (breaches > 0 ? " (marked !)" : "")
+                + "; \(ambers) waiting \(amber) minutes or more"
+                + (ambers > 0 ? " (marked ~)." : ".")
             return out
         }
     }

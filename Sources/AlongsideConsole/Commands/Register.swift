@@ -44,34 +44,60 @@ struct Register: ConsoleCommand {
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
         let now = session.now
-        let locality = try session.locality(self.locality, option: "--locality")
-        let needs = try session.tagList(self.needs, option: "--needs")
-        let arrived = try at.map { try session.time($0, option: "--at") } ?? now
-        if arrived > now { throw CommandError.field("--at", "is in the future") }
+        // Every bad field is reported at once (spec §4), not only the first.
+        var problems = FieldProblems()
+        let locality = problems.check { try session.locality(self.locality, option: "--locality") }
+        let needs = problems.check { try session.tagList(self.needs, option: "--needs") }
+        let arrived = problems.check { () throws -> Date in
+            let t = try at.map { try session.time($0, option: "--at") } ?? now
+            if t > now { throw CommandError.field("--at", "is in the future") }
+            return t
+        }
         var ed: Date? = nil
         if let edArrival {
-            let t = try session.time(edArrival, option: "--ed-arrival")
-            if t > arrived {
-                throw CommandError.field(
-                    "--ed-arrival", "is after the referral time (--at); the ED arrival comes first")
+            ed = problems.check { () throws -> Date in
+                let t = try session.time(edArrival, option: "--ed-arrival")
+                if let arrived, t > arrived {
+                    throw CommandError.field(
+                        "--ed-arrival",
+                        "is after the referral time (--at); the ED arrival comes first")
+                }
+                return t
             }
-            ed = t
         }
         var nhsDigits: String? = nil
         if let nhs {
-            do { nhsDigits = try NHSNumber(nhs).digits } catch {
-                throw CommandError.field("--nhs", error.description)
+            nhsDigits = problems.check { () throws -> String in
+                do { return try NHSNumber(nhs).digits } catch {
+                    throw CommandError.field("--nhs", Console.describe(error))
+                }
             }
         }
-        let ref = try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased()
+        let ref = problems.check {
+            try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased()
+        } ?? nil
+        let ageBand = problems.check {
+            try Validate.text(self.ageBand, option: "--age-band", max: 16)
+        } ?? nil
+        let gender = problems.check {
+            try Validate.text(self.gender, option: "--gender", max: 32)?.lowercased()
+        } ?? nil
+        let mentorGender = problems.check {
+            try Validate.text(self.mentorGender, option: "--mentor-gender", max: 32)?.lowercased()
+        } ?? nil
+        let language = problems.check {
+            try Validate.text(self.language, option: "--language", max: 32)?.lowercased()
+        } ?? nil
+        for text in try session.read({
+            try session.rosterProblems(mentorGender: mentorGender, language: language, in: $0)
+        }) {
+            problems.add(text)
+        }
+        try problems.throwIfAny()
         let p = Presentation(
-            ref: ref, nhs: nhsDigits, locality: locality, needs: needs, arrivedAt: arrived,
-            edArrival: ed, ageBand: try Validate.text(ageBand, option: "--age-band", max: 16),
-            gender: try Validate.text(gender, option: "--gender", max: 32)?.lowercased(),
-            mentorGender: try Validate.text(mentorGender, option: "--mentor-gender", max: 32)?
-                .lowercased(),
-            language: try Validate.text(language, option: "--language", max: 32)?.lowercased(),
-            leadMentor: leadMentor)
+            ref: ref, nhs: nhsDigits, locality: locality!, needs: needs!, arrivedAt: arrived!,
+            edArrival: ed, ageBand: ageBand, gender: gender, mentorGender: mentorGender,
+            language: language, leadMentor: leadMentor)
         let (stored, result, names, returning) = try session.write("register") { tx in
             var stored = p
             // The same person (NHS number or ref) within the last 30 days (spec §12).

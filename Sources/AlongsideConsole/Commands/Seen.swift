@@ -24,18 +24,7 @@ struct Seen: ConsoleCommand {
         if when > now { throw CommandError.field("--at", "is in the future") }
         return try session.write("seen") { tx in
             var p = try session.presentation(presentation, in: tx)
-            switch p.status {
-            case .waiting:
-                throw CommandError("\(p.id) has no mentor yet; assign one first ('match \(p.id)')")
-            case .seen: throw CommandError("\(p.id) was already seen")
-            case .closed: throw CommandError("\(p.id) is closed")
-            case .assigned: break
-            }
-            if let assigned = p.assignedAt, when < assigned {
-                throw CommandError.field(
-                    "--at", "is before the mentor was assigned (\(session.calendar.shortString(assigned)))")
-            }
-            p.seenAt = when
+            try session.step { try p.markSeen(at: when) }
             try tx.updatePresentation(p)
             let wait = p.waitSeconds ?? 0
             let target = session.config.targetMinutes

@@ -31,12 +31,13 @@ struct Show: ConsoleCommand {
 
     private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
         let cal = session.calendar
-        let (p, declines, history, referrals, hold) = try session.write("show") { tx in
+        let (p, declines, history, referrals, hold, corrections) = try session.write("show") { tx in
             let p = try session.presentation(id, in: tx)
             try tx.logEvent(action: "read", entity: p.id, detail: nil)
             return (
                 p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id),
-                try tx.referrals(presentation: p.number), try tx.hold(of: p.number)
+                try tx.referrals(presentation: p.number), try tx.hold(of: p.number),
+                try tx.corrections(of: p.number)
             )
         }
         let retention = Self.retention(p, hold: hold, session: session)
@@ -53,6 +54,7 @@ struct Show: ConsoleCommand {
             ("outcome", .string(p.outcome?.rawValue)),
             ("wait_minutes", p.waitSeconds.map { .double(Double($0) / 60) } ?? .null),
             ("override_reason", .string(p.overrideReason)),
+            ("voided_at", t(p.voidedAt)),
             (
                 "declined_by",
                 .array(declines.map { .object([("mentor", .string($0.mentorID)), ("at", t($0.at)), ("reason", .string($0.reason))]) })
@@ -62,9 +64,16 @@ struct Show: ConsoleCommand {
         ]
         switch format {
         case .json:
+            let fixes = JSONValue.array(corrections.map {
+                .object([
+                    ("kind", .string($0.kind)), ("at", t($0.at)), ("by", .string($0.actor)),
+                    ("reason", .string($0.reason)),
+                ])
+            })
             return JSONValue.object(
                 fields + [
                     ("referrals", .array(referrals.map { ReferralView.json($0, cal) })),
+                    ("corrections", fixes),
                     ("history", historyJSON(history, cal)),
                 ]
             ).text
@@ -91,6 +100,10 @@ struct Show: ConsoleCommand {
             if !referrals.isEmpty {
                 out += "\nOnward referrals:\n"
                 for r in referrals { out += "  \(ReferralView.line(r, cal))\n" }
+            }
+            for c in corrections {
+                out += "correction: \(c.kind) at \(cal.shortString(c.at)) by \(c.actor)"
+                    + "\(c.reason.map { ": \($0)" } ?? "")\n"
             }
             out += "identifiers: \(retention.text)\n"
             out += "\nHistory:\n" + historyTable(history, cal).render(style: session.style)
@@ -130,6 +143,9 @@ struct Show: ConsoleCommand {
             var out = session.style.bold("\(m.id)  \(m.name)") + "  \(m.status.rawValue)\(m.lead ? ", lead" : "")\n"
             out += "available now: \(available == nil ? "yes" : "no (\(available!.explanation))")\n"
             out += "caseload: \(state.caseload) of \(m.capacity)\n"
+            out += "phone: \(m.phone ?? "-")\n"
+            let since = MentorsView.signedInSince(state, at: now)
+            out += "signed in: \(since.map { "since \(cal.shortString($0))" } ?? "no")\n"
             out += "gender: \(m.gender ?? "-"); languages: \(m.languages.isEmpty ? "-" : m.languages.joined(separator: ", "))\n"
             out += "localities: \(m.localities.isEmpty ? "-" : m.localities.joined(separator: ", "))\n"
             out += "experience: \(m.experience.isEmpty ? "-" : m.experience.joined(separator: ", "))\n"

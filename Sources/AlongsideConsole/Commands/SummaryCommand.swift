@@ -188,10 +188,18 @@ enum SummaryData {
                 shifts: [], calendar: cal, targetMinutes: target)
         }
         let week = span(last, last)
-        let current = WeeklySummary(
+        var current = WeeklySummary(
             week: last, presentations: try tx.presentations(arrivedIn: week),
             shiftSeconds: try tx.shiftSeconds(startingIn: week), calendar: cal,
             targetMinutes: target)
+        // Sign-ins may start up to an hour before a shift, so read from an hour earlier.
+        current.addAttendance(
+            shifts: try tx.shifts(mentor: nil, overlapping: week),
+            signIns: try tx.signIns(
+                mentor: nil,
+                overlapping: TimeSpan(
+                    start: week.start.addingTimeInterval(-SignIn.earlyAllowance), end: week.end)),
+            calendar: cal, now: session.now)
         return earlier + [current]
     }
 }

@@ -70,6 +70,8 @@ enum SummaryRendering {
                         .object([
                             ("mentor", .string($0.mentorID)), ("assigned", .int($0.assigned)),
                             ("seen", .int($0.seen)), ("shift_hours", .double($0.shiftHours)),
+                            ("signed_in_hours", .double($0.signedInHours)),
+                            ("no_shows", .int($0.noShows)),
                         ])
                     })
             ),
@@ -168,6 +170,8 @@ enum SummaryRendering {
             rows.append(["mentors", m.mentorID, "assigned", "\(m.assigned)"])
             rows.append(["mentors", m.mentorID, "seen", "\(m.seen)"])
             rows.append(["mentors", m.mentorID, "shift_hours", number(m.shiftHours)])
+            rows.append(["mentors", m.mentorID, "signed_in_hours", number(m.signedInHours)])
+            rows.append(["mentors", m.mentorID, "no_shows", "\(m.noShows)"])
         }
         return CSV.document(header: ["section", "name", "metric", "value"], rows: rows)
     }

@@ -31,6 +31,7 @@ struct RootCommand: ParsableCommand {
             ServicesCommand.self, Refer.self, ReferralCommand.self, Find.self, ExportCommand.self,
             AuditCommand.self,
             StaffCommand.self, Backup.self, Check.self, Retention.self, ConfigCommand.self, HoldCommand.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
+            Unassign.self, VoidCommand.self, Edit.self, Reopen.self, Handover.self, Board.self,
         ]
     )
 }

@@ -45,8 +45,10 @@ extension Matcher {
     ) -> Allocation {
         var places: [Int] = []  // index into mentors
         for (index, state) in mentors.enumerated() {
-            // Only mentors who could take anyone right now contribute places.
-            if state.mentor.status == .active && state.freePlaces > 0 {
+            // Only mentors who could take anyone right now (rules 1–4 and 8: active, DBS
+            // clear, on shift and not on leave, below capacity, signed in when required)
+            // contribute places.
+            if mentorSideRule(state, at: time) == nil && state.freePlaces > 0 {
                 places.append(contentsOf: repeatElement(index, count: state.freePlaces))
             }
         }

@@ -19,6 +19,8 @@ public enum HardRule: String, Sendable, CaseIterable, Codable {
     case notLead = "not-lead"
     /// Rule 7: the mentor has declined this presentation.
     case declined
+    /// Rule 8: sign-in is required and the mentor has not signed in during this shift.
+    case notSignedIn = "not-signed-in"
 
     /// A sentence for people.
     public var explanation: String {
@@ -31,6 +33,7 @@ public enum HardRule: String, Sendable, CaseIterable, Codable {
         case .gender: "not the mentor gender asked for"
         case .notLead: "not a lead peer mentor"
         case .declined: "declined this person"
+        case .notSignedIn: "not signed in ('mentor in')"
         }
     }
 }
@@ -45,13 +48,27 @@ public struct MentorState: Sendable, Equatable {
     public var leave: [TimeSpan]
     /// Open presentations assigned to the mentor.
     public var caseload: Int
+    /// Sign-ins that may cover the moment (more are harmless).
+    public var signIns: [SignIn]
 
     /// Makes a mentor state.
-    public init(mentor: Mentor, shifts: [TimeSpan], leave: [TimeSpan], caseload: Int) {
+    public init(
+        mentor: Mentor, shifts: [TimeSpan], leave: [TimeSpan], caseload: Int,
+        signIns: [SignIn] = []
+    ) {
         self.mentor = mentor
         self.shifts = shifts
         self.leave = leave
         self.caseload = caseload
+        self.signIns = signIns
+    }
+
+    /// Rule 8: whether the mentor signed in during the shift that covers `time` (or in the
+    /// hour before it started) and has not signed out since.
+    public func signedIn(at time: Date) -> Bool {
+        guard let shift = shifts.first(where: { $0.contains(time) }) else { return false }
+        let earliest = shift.start.addingTimeInterval(-SignIn.earlyAllowance)
+        return signIns.contains { $0.covers(time) && $0.inAt >= earliest }
     }
 
     /// Free places (never negative).

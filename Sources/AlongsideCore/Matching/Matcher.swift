@@ -65,12 +65,18 @@ public struct Matcher: Sendable {
     public var localities: LocalityCatalog
     /// The site calendar (for the DBS date rule).
     public var calendar: SiteCalendar
+    /// Whether rule 8 applies: only mentors signed in during their shift are available.
+    public var requireSignIn: Bool
 
     /// Makes a matcher.
-    public init(weights: ScoreWeights, localities: LocalityCatalog, calendar: SiteCalendar) {
+    public init(
+        weights: ScoreWeights, localities: LocalityCatalog, calendar: SiteCalendar,
+        requireSignIn: Bool = false
+    ) {
         self.weights = weights
         self.localities = localities
         self.calendar = calendar
+        self.requireSignIn = requireSignIn
     }
 
     /// A request with everything the rules and the score compare prepared once (lower-cased
@@ -109,7 +115,8 @@ public struct Matcher: Sendable {
     }
 
     /// The first of the rules about the mentor alone (1–4: active, DBS, on shift and not on
-    /// leave, below capacity) that fails at `time`, or nil when they could take someone.
+    /// leave, below capacity; and 8, signed in, when required) that fails at `time`, or nil
+    /// when they could take someone.
     public func mentorSideRule(_ state: MentorState, at time: Date) -> HardRule? {
         mentorSideRule(state, at: time, today: calendar.localDate(time))
     }
@@ -121,18 +128,21 @@ public struct Matcher: Sendable {
         if !state.shifts.contains(where: { $0.contains(time) }) { return .offShift }
         if state.leave.contains(where: { $0.contains(time) }) { return .onLeave }
         if state.caseload >= m.capacity { return .atCapacity }
+        if requireSignIn && !state.signedIn(at: time) { return .notSignedIn }
         return nil
     }
 
     func firstFailedRule(_ state: MentorState, _ q: Prepared) -> HardRule? {
         let m = state.mentor
-        if let rule = mentorSideRule(state, at: q.time, today: q.today) { return rule }
+        // Rules 1–4, then 5–7, then 8 (so the first rule by number is the one named).
+        let side = mentorSideRule(state, at: q.time, today: q.today)
+        if let side, side != .notSignedIn { return side }
         if let wanted = q.mentorGender {
             guard let g = m.gender, g.lowercased() == wanted else { return .gender }
         }
         if q.request.presentation.leadMentor && !m.lead { return .notLead }
         if !q.declined.isEmpty && q.declined.contains(m.id.lowercased()) { return .declined }
-        return nil
+        return side
     }
 
     /// The score components for a mentor and a person (hard rules not checked).

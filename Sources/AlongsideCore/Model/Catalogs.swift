@@ -155,8 +155,11 @@ public struct LocalityCatalog: Sendable {
 
 /// Rules for ids typed by people.
 public enum Identifiers {
-    /// Mentor ids: letters, digits and `-`, 1 to 32 characters, and not shaped like a
-    /// presentation id (`P12`), so `show` can tell them apart.
+    /// Subcommand words a mentor id may not be (`leave remove`, `mentor in`, …).
+    public static let reservedMentorIDs: Set<String> = ["add", "list", "remove", "in", "out"]
+
+    /// Mentor ids: letters, digits and `-`, 1 to 32 characters, not shaped like a
+    /// presentation id (`P12`), so `show` can tell them apart, and not a subcommand word.
     public static func mentorIDProblem(_ id: String) -> String? {
         if id.isEmpty { return "a mentor id cannot be empty" }
         if id.count > 32 { return "'\(id.prefix(40))' is longer than 32 characters" }
@@ -165,6 +168,10 @@ public enum Identifiers {
                 || $0 == "-"
         }
         if !ok { return "'\(id)' may hold only letters, digits and '-'" }
+        if reservedMentorIDs.contains(id.lowercased()) {
+            let words = reservedMentorIDs.sorted().joined(separator: ", ")
+            return "'\(id)' is a command word (\(words)); choose another id"
+        }
         if let first = id.first, first == "P" || first == "p",
             id.dropFirst().first.map({ $0.isASCIIDigitChar || $0 == "-" }) == true
         {

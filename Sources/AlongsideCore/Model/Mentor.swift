@@ -33,12 +33,15 @@ public struct Mentor: Sendable, Equatable, Hashable {
     public var lead: Bool
     /// Active, paused or retired.
     public var status: MentorStatus
+    /// A phone number the desk can call (digits, spaces, `+`, `-`, parentheses).
+    public var phone: String?
 
     /// Makes a mentor record.
     public init(
         id: String, name: String, gender: String? = nil, languages: [String] = [],
         localities: [String] = [], experience: [String] = [], capacity: Int = 1,
-        dbsRecheckDue: LocalDate? = nil, lead: Bool = false, status: MentorStatus = .active
+        dbsRecheckDue: LocalDate? = nil, lead: Bool = false, status: MentorStatus = .active,
+        phone: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -50,6 +53,28 @@ public struct Mentor: Sendable, Equatable, Hashable {
         self.dbsRecheckDue = dbsRecheckDue
         self.lead = lead
         self.status = status
+        self.phone = phone
+    }
+
+    /// Why `text` is not a phone number (digits, spaces, `+`, `-`, parentheses, with 6 to
+    /// 15 digits), or nil when it is one.
+    public static func phoneProblem(_ text: String) -> String? {
+        let allowed = text.unicodeScalars.allSatisfy {
+            ($0 >= "0" && $0 <= "9") || " +-()".unicodeScalars.contains($0)
+        }
+        if !allowed {
+            return "'\(text.prefix(40))' is not a phone number: "
+                + "use digits, spaces, +, - and parentheses"
+        }
+        let digits = text.unicodeScalars.filter { $0 >= "0" && $0 <= "9" }.count
+        if digits < 6 || digits > 15 {
+            return "'\(text)' has \(digits) digits; a phone number has 6 to 15"
+        }
+        let pluses = text.filter { $0 == "+" }.count
+        if pluses > 1 || (pluses == 1 && !text.hasPrefix("+")) {
+            return "'\(text)': '+' may only start the number"
+        }
+        return nil
     }
 
     /// Whether the DBS recheck is overdue on `date` (site-local date).

@@ -39,6 +39,8 @@ public enum PresentationStatus: String, Sendable {
     case seen
     /// Ended with an outcome.
     case closed
+    /// Registered in error and voided: out of the queue and every figure.
+    case voided
 }
 
 /// One person presenting at A&E and referred to peer support.
@@ -79,6 +81,8 @@ public struct Presentation: Sendable, Equatable {
     public var outcome: Outcome?
     /// The reason given when an assignment overrode the hard rules.
     public var overrideReason: String?
+    /// When the presentation was voided (registered in error), if it was.
+    public var voidedAt: Date?
 
     /// Makes a presentation.
     public init(
@@ -87,7 +91,7 @@ public struct Presentation: Sendable, Equatable {
         gender: String? = nil, mentorGender: String? = nil, language: String? = nil,
         leadMentor: Bool = false, mentorID: String? = nil, assignedAt: Date? = nil,
         seenAt: Date? = nil, closedAt: Date? = nil, outcome: Outcome? = nil,
-        overrideReason: String? = nil
+        overrideReason: String? = nil, voidedAt: Date? = nil
     ) {
         self.number = number
         self.ref = ref
@@ -107,6 +111,7 @@ public struct Presentation: Sendable, Equatable {
         self.closedAt = closedAt
         self.outcome = outcome
         self.overrideReason = overrideReason
+        self.voidedAt = voidedAt
     }
 
     /// `P` followed by the number.
@@ -114,6 +119,7 @@ public struct Presentation: Sendable, Equatable {
 
     /// Where the presentation is in its life.
     public var status: PresentationStatus {
+        if voidedAt != nil { return .voided }
         if closedAt != nil { return .closed }
         if seenAt != nil { return .seen }
         if mentorID != nil { return .assigned }

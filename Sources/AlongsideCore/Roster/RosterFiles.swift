@@ -103,7 +103,7 @@ public enum RosterFiles {
     /// The mentors file's columns, in the order `roster export` writes them.
     public static let mentorColumns = [
         "id", "name", "gender", "languages", "localities", "experience", "capacity",
-        "dbs_recheck_due", "lead", "status",
+        "dbs_recheck_due", "lead", "status", "phone",
     ]
     /// The shifts file's columns.
     public static let shiftColumns = ["mentor_id", "start", "end"]
@@ -235,7 +235,7 @@ public enum RosterFiles {
                     m.id, m.name, m.gender ?? "", m.languages.joined(separator: ";"),
                     m.localities.joined(separator: ";"), m.experience.joined(separator: ";"),
                     String(m.capacity), m.dbsRecheckDue?.description ?? "", m.lead ? "yes" : "no",
-                    m.status.rawValue,
+                    m.status.rawValue, m.phone ?? "",
                 ]
             })
     }
@@ -379,6 +379,15 @@ public enum RosterFiles {
                         + Suggestion.didYouMean(status, in: names))
             }
 
+            let phone = value("phone")
+            if !phone.isEmpty {
+                if let problem = Mentor.phoneProblem(phone) {
+                    problems.append("phone: \(problem)")
+                } else {
+                    m.phone = phone
+                }
+            }
+
             if problems.isEmpty {
                 draft.mentors.append(MentorRow(mentor: m, line: row.line))
             } else {
@@ -486,6 +495,7 @@ public enum RosterFiles {
         if columns.contains("dbs_recheck_due") { m.dbsRecheckDue = row.dbsRecheckDue }
         if columns.contains("lead") { m.lead = row.lead }
         if columns.contains("status") { m.status = row.status }
+        if columns.contains("phone") { m.phone = row.phone }
         return m
     }
 

@@ -11,7 +11,7 @@ public enum NHSExports {
 
     /// The `ServiceRequest.status` of a presentation.
     public static func serviceRequestStatus(_ p: Presentation, voided: Bool = false) -> String {
-        if voided { return "entered-in-error" }
+        if voided || p.status == .voided { return "entered-in-error" }
         return p.closedAt == nil ? "active" : "completed"
     }
 
@@ -19,6 +19,7 @@ public enum NHSExports {
     public static func taskStatus(_ p: Presentation, voided: Bool = false) -> String {
         if voided { return "entered-in-error" }
         switch p.status {
+        case .voided: return "entered-in-error"
         case .waiting: return "requested"
         case .assigned: return "accepted"
         case .seen: return "in-progress"

@@ -26,6 +26,13 @@ public struct SummaryMentor: Sendable, Equatable {
     public var seen: Int
     /// Real seconds of the mentor's shifts that start in the week.
     public var shiftSeconds: Int
+    /// Seconds the mentor was signed in during the week (spec §11).
+    public var signedInSeconds: Int = 0
+    /// Shifts starting in the week that ended with no sign-in.
+    public var noShows: Int = 0
+
+    /// Signed-in hours (signedInSeconds / 3600).
+    public var signedInHours: Double { Double(signedInSeconds) / 3_600 }
 
     /// Real hours of the mentor's shifts that start in the week (shiftSeconds / 3600).
     public var shiftHours: Double { Double(shiftSeconds) / 3_600 }
