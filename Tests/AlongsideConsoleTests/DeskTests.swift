@@ -197,11 +197,8 @@ struct DeskTests {
 
     @Test func preBreachFollowsTheSiteSetting() throws {
         let s = try Self.desk()
-        try "pre_breach_minutes = 30\n".write(
-            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent(
-                "site.conf"
-            ).path,
-            atomically: true, encoding: .utf8)
+        // Settings live in the database (spec §8).
+        #expect(try s.commands(["config set pre_breach_minutes 30"]).status == 0)
         _ = try s.commands(["register --locality blackpool --needs alcohol --at -35m"])
         #expect(try Self.list(s, "queue --format json").first?.bool("pre_breach") == true)
     }
@@ -210,11 +207,8 @@ struct DeskTests {
 
     @Test func withSignInRequiredAMentorWhoHasNotSignedInIsNotOffered() throws {
         let s = try Self.desk()
-        try "require_sign_in = yes\n".write(
-            toFile: URL(fileURLWithPath: s.db).deletingLastPathComponent().appendingPathComponent(
-                "site.conf"
-            ).path,
-            atomically: true, encoding: .utf8)
+        // Settings live in the database (spec §8).
+        #expect(try s.commands(["config set require_sign_in yes"]).status == 0)
         _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
         var match = try Self.object(s, "match P1 --format json")
         #expect(match.list("candidates")?.isEmpty == true)

@@ -395,7 +395,7 @@ struct EvidenceTests {
         let s = try Sandbox(now: Self.now)
         #expect(
             try s.commands([
-                "mentor add amy --name Amy --capacity 3", "shift add amy -2h 2026-11-16T18:00",
+                "mentor add amy --name Amy --capacity 3 --languages polish", "shift add amy -2h 2026-11-16T18:00",
                 "register --locality blackpool --needs alcohol --at -90m --gender female --age-band 25-34 --language polish --nhs 9434765919 --ref RX1",
                 "assign P1 amy --at -80m", "decline P1 --reason \"knows the family\"",
                 "register --locality blackpool --needs alcohol --at -50m --gender female --age-band 25-34 --language polish",
