@@ -243,3 +243,41 @@ struct IdentityTerminalTests {
         #expect(!kept.contains("604918") && !kept.contains("604917"), "\(kept)")
     }
 }
+
+/// `subject-access` (spec §8): everything about one person and nothing about anyone else.
+@Suite("Subject access")
+struct SubjectAccessTests {
+    @Test func everythingAboutThePersonAndNobodyElse() throws {
+        let s = try Sandbox(now: IdentityTests.t0)
+        let setup = try s.commands([
+            "mentor add M1 --name Amy --experience alcohol --localities blackpool",
+            "shift add M1 -3h 2026-11-30T08:00",
+            "register --locality blackpool --needs alcohol --nhs 9434765919 --ref RX1 --at -2h",
+            "register --locality blackpool --needs alcohol --nhs 4010232137 --ref OTHER9 --at -100m",
+            "assign P2 M1 --at -95m", "decline P2 --reason \"knows the other family\" --at -90m",
+            "assign P1 M1 --at -80m", "seen P1 --at -70m", "close P1 supported-discharged --at -60m",
+            "register --locality blackpool --needs alcohol --nhs \"943 476 5919\" --at -30m",
+        ])
+        #expect(setup.status == 0, "\(setup)")
+        let out = s.root.appendingPathComponent("sar.json").path
+        let r = try s.commands(["subject-access --nhs 9434765919 --out \(out)"])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("2 presentations"))
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let ps = try #require(doc["presentations"] as? [[String: Any]])
+        #expect(ps.compactMap { $0.string("presentation") } == ["P1", "P3"])
+        #expect(ps.first?.string("ref") == "RX1")
+        #expect(ps.first?.list("history")?.isEmpty == false)
+        #expect(!text.contains("4010232137") && !text.contains("OTHER9") && !text.contains("other family"))
+        #expect(!text.contains("\"P2\""))
+        let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        // Audited without the number; refused to a liaison.
+        let audit = try SafetyTests.sqlite(s.db, "SELECT after FROM audit WHERE command = 'subject-access'")
+        #expect(audit.contains("P1,P3") && !audit.contains("9434765919"), "\(audit)")
+        try s.addStaff("jo", role: "liaison")
+        let jo = try s.commands(["subject-access --ref RX1"], asUser: .some("jo"))
+        #expect(jo.status == 1 && jo.stderr.contains("admin"), "\(jo)")
+    }
+}

@@ -13,6 +13,7 @@ struct Decline: ConsoleCommand {
             Examples:
               decline P12
               decline P12 --reason "knows the family"
+              decline P12 --at 21:40
             """)
     static let requiredRole = Role.liaison
 
@@ -20,14 +21,18 @@ struct Decline: ConsoleCommand {
     var presentation: String
     @Option(help: "Why (kept in the record; do not write names or NHS numbers).")
     var reason: String?
+    @Option(help: "When the mentor declined (default now); not before the assignment.")
+    var at: String?
 
     func execute(_ session: Session) throws -> String {
         let now = session.now
         let reason = try Validate.text(self.reason, option: "--reason", max: 200)
+        let when = try at.map { try session.time($0, option: "--at") } ?? now
+        if when > now { throw CommandError.field("--at", "is in the future") }
         return try session.write("decline") { tx in
             var p = try session.presentation(presentation, in: tx)
-            let mentor = try session.step { try p.unassign() }
-            try tx.insertDecline(presentation: p.number, mentor: mentor, at: now, reason: reason)
+            let mentor = try session.step { try p.unassign(at: when) }
+            try tx.insertDecline(presentation: p.number, mentor: mentor, at: when, reason: reason)
             try tx.updatePresentation(p)
             let request = try session.matchRequest(p, in: tx)
             let result = session.matcher.rank(request, mentors: try tx.mentorStates(at: now, onShiftOnly: true), at: now)

@@ -29,54 +29,93 @@ struct Show: ConsoleCommand {
         return try showMentor(session, format: format)
     }
 
-    private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
-        let cal = session.calendar
-        let (p, declines, history, referrals, hold, corrections) = try session.write("show") { tx in
-            let p = try session.presentation(id, in: tx)
-            try tx.logEvent(action: "read", entity: p.id, detail: nil)
-            return (
-                p, try tx.declines(of: p.number), try tx.auditEntries(since: nil, entity: p.id),
-                try tx.referrals(presentation: p.number), try tx.hold(of: p.number),
-                try tx.corrections(of: p.number)
-            )
+    /// Everything held about one presentation, read in one transaction.
+    struct PresentationRecord {
+        var presentation: Presentation
+        var declines: [DeclineRecord]
+        var history: [AuditEntry]
+        var referrals: [Referral]
+        var hold: HoldRecord?
+        var corrections: [CorrectionRecord]
+
+        /// Reads it all.
+        static func read(_ p: Presentation, in tx: any StoreReading) throws -> PresentationRecord {
+            PresentationRecord(
+                presentation: p, declines: try tx.declines(of: p.number),
+                history: try tx.auditEntries(since: nil, entity: p.id),
+                referrals: try tx.referrals(presentation: p.number), hold: try tx.hold(of: p.number),
+                corrections: try tx.corrections(of: p.number))
         }
-        let retention = Self.retention(p, hold: hold, session: session)
-        func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
-        let fields: [(String, JSONValue)] = [
-            ("presentation", .string(p.id)), ("status", .string(p.status.rawValue)),
-            ("ref", .string(p.ref)), ("nhs", .string(p.nhs)), ("locality", .string(p.locality)),
-            ("needs", .array(p.needs.map { .string($0) })), ("arrived_at", t(p.arrivedAt)),
-            ("ed_arrival", t(p.edArrival)), ("age_band", .string(p.ageBand)),
-            ("gender", .string(p.gender)), ("mentor_gender", .string(p.mentorGender)),
-            ("language", .string(p.language)), ("lead_mentor", .bool(p.leadMentor)),
-            ("mentor", .string(p.mentorID)), ("assigned_at", t(p.assignedAt)),
-            ("seen_at", t(p.seenAt)), ("closed_at", t(p.closedAt)),
-            ("outcome", .string(p.outcome?.rawValue)),
-            ("wait_minutes", p.waitSeconds.map { .double(Double($0) / 60) } ?? .null),
-            ("override_reason", .string(p.overrideReason)),
-            ("voided_at", t(p.voidedAt)),
-            (
-                "declined_by",
-                .array(declines.map { .object([("mentor", .string($0.mentorID)), ("at", t($0.at)), ("reason", .string($0.reason))]) })
-            ),
-            ("identifiers_removed_from", .string(retention.date)),
-            ("hold", .string(hold?.reason)),
-        ]
-        switch format {
-        case .json:
-            let fixes = JSONValue.array(corrections.map {
-                .object([
-                    ("kind", .string($0.kind)), ("at", t($0.at)), ("by", .string($0.actor)),
-                    ("reason", .string($0.reason)),
-                ])
-            })
-            return JSONValue.object(
-                fields + [
+
+        /// The record's fields, in the order `show P` gives them.
+        func fields(_ session: Session) -> [(String, JSONValue)] {
+            let p = presentation
+            let cal = session.calendar
+            let retention = Show.retention(p, hold: hold, session: session)
+            func t(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
+            return [
+                ("presentation", .string(p.id)), ("status", .string(p.status.rawValue)),
+                ("ref", .string(p.ref)), ("nhs", .string(p.nhs)), ("locality", .string(p.locality)),
+                ("needs", .array(p.needs.map { .string($0) })), ("arrived_at", t(p.arrivedAt)),
+                ("ed_arrival", t(p.edArrival)), ("age_band", .string(p.ageBand)),
+                ("gender", .string(p.gender)), ("mentor_gender", .string(p.mentorGender)),
+                ("language", .string(p.language)), ("lead_mentor", .bool(p.leadMentor)),
+                ("mentor", .string(p.mentorID)), ("assigned_at", t(p.assignedAt)),
+                ("seen_at", t(p.seenAt)), ("closed_at", t(p.closedAt)),
+                ("outcome", .string(p.outcome?.rawValue)),
+                ("wait_minutes", p.waitSeconds.map { .double(Double($0) / 60) } ?? .null),
+                ("override_reason", .string(p.overrideReason)),
+                ("voided_at", t(p.voidedAt)),
+                (
+                    "declined_by",
+                    .array(
+                        declines.map {
+                            .object([
+                                ("mentor", .string($0.mentorID)), ("at", t($0.at)),
+                                ("reason", .string($0.reason)),
+                            ])
+                        })
+                ),
+                ("identifiers_removed_from", .string(retention.date)),
+                ("hold", .string(hold?.reason)),
+            ]
+        }
+
+        /// The whole record as JSON: the fields, referrals, corrections and history.
+        func json(_ session: Session) -> JSONValue {
+            let cal = session.calendar
+            let fixes = JSONValue.array(
+                corrections.map {
+                    .object([
+                        ("kind", .string($0.kind)), ("at", .string(cal.isoString($0.at))),
+                        ("by", .string($0.actor)), ("reason", .string($0.reason)),
+                    ])
+                })
+            return .object(
+                fields(session) + [
                     ("referrals", .array(referrals.map { ReferralView.json($0, cal) })),
                     ("corrections", fixes),
-                    ("history", historyJSON(history, cal)),
-                ]
-            ).text
+                    ("history", Show.historyJSON(history, cal)),
+                ])
+        }
+    }
+
+    private func showPresentation(_ session: Session, format: OutputFormat) throws -> String {
+        let cal = session.calendar
+        let record = try session.write("show") { tx in
+            let p = try session.presentation(id, in: tx)
+            try tx.logEvent(action: "read", entity: p.id, detail: nil)
+            return try PresentationRecord.read(p, in: tx)
+        }
+        let p = record.presentation
+        let (declines, history, referrals, hold, corrections) = (
+            record.declines, record.history, record.referrals, record.hold, record.corrections
+        )
+        let retention = Self.retention(p, hold: hold, session: session)
+        let fields = record.fields(session)
+        switch format {
+        case .json:
+            return record.json(session).text
         case .csv:
             return CSV.document(
                 header: fields.filter { $0.0 != "declined_by" }.map(\.0),
@@ -194,7 +233,7 @@ struct Show: ConsoleCommand {
         }
     }
 
-    private func historyJSON(_ h: [AuditEntry], _ cal: SiteCalendar) -> JSONValue {
+    static func historyJSON(_ h: [AuditEntry], _ cal: SiteCalendar) -> JSONValue {
         .array(h.map { e in
             .object([("at", .string(cal.isoString(e.at))), ("by", .string(e.actor)), ("command", .string(e.command)), ("action", .string(e.action))])
         })

@@ -148,9 +148,12 @@ extension Presentation {
     /// correction); returns the mentor. The person waits again, the clock still running
     /// from the referral.
     @discardableResult
-    public mutating func unassign() throws(LifecycleError) -> String {
+    public mutating func unassign(at time: Date? = nil) throws(LifecycleError) -> String {
         try requireOpen()
         guard status == .assigned, let mentor = mentorID else { throw .notAssigned(id, status) }
+        if let time, let assigned = assignedAt, time < assigned {
+            throw .beforeAssignment(assigned: assigned)
+        }
         mentorID = nil
         assignedAt = nil
         overrideReason = nil
