@@ -85,14 +85,13 @@ public enum Launcher {
     /// Checks a `--user` name: it is stored text (the staff list, the audit), so no control
     /// characters, no spaces, at most 64 characters.
     static func checkUserName(_ name: String) throws {
-        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw CommandError("--user: contains control characters")
-        }
-        if name.count > 64 || name.contains(where: \.isWhitespace) {
+        if name.contains(where: \.isWhitespace) && !name.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control
+        }) {
             throw CommandError("--user: give a user name without spaces, at most 64 characters")
         }
-        if let first = name.first, "=+-@".contains(first) {
-            throw CommandError("--user: a name may not start with =, +, - or @")
+        if let problem = StoredText.problem(name, max: 64) {
+            throw CommandError("--user: \(problem)")
         }
     }
 

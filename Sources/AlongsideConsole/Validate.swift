@@ -3,19 +3,14 @@ import Foundation
 
 /// Checks for free-text options.
 enum Validate {
-    /// Trims, refuses control characters and over-long text; nil stays nil, empty becomes nil.
+    /// Trims, then applies the core's one rule for stored text (`StoredText.problem`:
+    /// length, control characters, spreadsheet formulas, NHS numbers); nil stays nil, empty
+    /// becomes nil. The error names the option.
     static func text(_ value: String?, option: String, max: Int) throws -> String? {
         guard let value else { return nil }
         let t = value.trimmingCharacters(in: .whitespaces)
         if t.isEmpty { return nil }
-        if t.count > max { throw CommandError.field(option, "is longer than \(max) characters") }
-        if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw CommandError.field(option, "contains control characters")
-        }
-        if NHSNumber.appears(in: t) {
-            throw CommandError.field(
-                option, "holds what looks like an NHS number; keep identifiers out of free text (use --nhs when registering)")
-        }
+        if let problem = StoredText.problem(t, max: max) { throw CommandError.field(option, problem) }
         return t
     }
 }

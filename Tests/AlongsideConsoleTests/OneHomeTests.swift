@@ -63,3 +63,38 @@ struct OneHomeTests {
         #expect(day.status == 0, "\(day)")
     }
 }
+
+/// One rule for stored text (`StoredText`), and one for a mentor's fields (`MentorRules`),
+/// through every way in.
+@Suite("Stored text, one rule")
+struct StoredTextTests {
+    @Test(arguments: [
+        "staff add =cmd liaison", "register --locality blackpool --needs alcohol --ref =HYPERLINK(1)",
+        "mentor add M1 --name Amy --languages english,=sum(1)", "mentor add M2 --name @Amy",
+        "register --locality blackpool --needs alcohol --age-band +1",
+    ])
+    func spreadsheetFormulaTextIsRefusedEverywhere(command: String) throws {
+        let s = try Sandbox(now: OneHomeTests.t0)
+        try s.ensureDatabase()
+        let before = try SafetyTests.sqlite(s.db, "SELECT count(*) FROM audit")
+        let r = try s.commands([command])
+        #expect(r.status == 1, "\(command): \(r)")
+        #expect(r.stderr.contains("formula"), "\(command): \(r)")
+        #expect(try SafetyTests.sqlite(s.db, "SELECT count(*) FROM audit") == before)
+    }
+
+    @Test func aSpreadsheetsTrueAndFalseAreReadAsLeadYesAndNo() throws {
+        let s = try Sandbox(now: OneHomeTests.t0)
+        let file = s.root.appendingPathComponent("m.csv").path
+        try """
+            id,name,gender,languages,localities,experience,capacity,dbs_recheck_due,lead,status
+            M1,Amy,female,english,blackpool,alcohol,2,2027-06-30,TRUE,active
+            M2,Ben,male,english,blackpool,debt,1,2027-06-30,FALSE,active
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try s.commands(["roster import \(file)"])
+        #expect(r.status == 0, "\(r)")
+        let mentors = try #require(try s.json("mentors --format json") as? [[String: Any]])
+        #expect(mentors.map { "\($0["lead"] ?? "")" } == ["yes", "no"] || mentors.compactMap { $0.bool("lead") } == [true, false], "\(mentors)")
+    }
+}

@@ -77,7 +77,7 @@ struct RosterFilesTests {
                     + "mentor can hold at once)",
                 "m.csv:3: dbs_recheck_due: '2027-13-01' is not a real date in the form YYYY-MM-DD, "
                     + "e.g. 2027-06-30",
-                "m.csv:3: lead: 'maybe' is not yes or no",
+                "m.csv:3: lead: 'maybe' is not yes or no (or true or false)",
                 "m.csv:3: status: 'actve' is not active, paused or retired "
                     + "(did you mean 'active'?)",
                 "m.csv:4: capacity: 'two' is not a whole number from 1 to 50 (how many people the "
@@ -115,7 +115,7 @@ struct RosterFilesTests {
         #expect(
             errors(text) == [
                 "m.csv:2: name: holds a line break or control character; keep it on one line",
-                "m.csv:6: lead: 'nope' is not yes or no",
+                "m.csv:6: lead: 'nope' is not yes or no (or true or false)",
             ])
         let good =
             "\u{FEFF}" + header.replacingOccurrences(of: "\n", with: "\r\n")

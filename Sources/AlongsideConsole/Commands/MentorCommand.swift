@@ -38,30 +38,28 @@ struct MentorFields: ParsableArguments {
     /// Applies the given fields to `m`, validating each.
     func apply(to m: inout Mentor, session: Session) throws {
         if let name {
-            guard let n = try Validate.text(name, option: "--name", max: 100) else {
+            guard let n = try Validate.text(name, option: "--name", max: MentorRules.nameMax) else {
                 throw CommandError.field("--name", "cannot be empty")
-            }
-            if let problem = Identifiers.spreadsheetFormulaProblem(n) {
-                throw CommandError.field("--name", problem)
             }
             m.name = n
         }
         if let gender {
-            m.gender = try Validate.text(gender, option: "--gender", max: 32)?.lowercased()
-            if let g = m.gender, let problem = Identifiers.spreadsheetFormulaProblem(g) {
-                throw CommandError.field("--gender", problem)
-            }
+            m.gender = try Validate.text(gender, option: "--gender", max: MentorRules.shortTextMax)?
+                .lowercased()
         }
         if let languages {
-            m.languages = CSV.splitList(languages.replacingOccurrences(of: ",", with: ";")).map { $0.lowercased() }
+            m.languages = try CSV.splitList(languages.replacingOccurrences(of: ",", with: ";")).map {
+                try Validate.text($0, option: "--languages", max: MentorRules.shortTextMax)?
+                    .lowercased() ?? ""
+            }.filter { !$0.isEmpty }
         }
         if let localities { m.localities = try session.localityList(localities, option: "--localities") }
         if let experience { m.experience = try session.tagList(experience, option: "--experience", allowEmpty: true) }
         if let capacity {
-            guard let k = Int(capacity.trimmingCharacters(in: .whitespaces)), k >= 1, k <= 50 else {
-                throw CommandError.field("--capacity", "'\(capacity)' is not a whole number from 1 to 50")
+            switch MentorRules.capacity(capacity) {
+            case .success(let k): m.capacity = k
+            case .failure(let problem): throw CommandError.field("--capacity", problem.description)
             }
-            m.capacity = k
         }
         if let dbsRecheckDue {
             m.dbsRecheckDue = dbsRecheckDue.isEmpty ? nil : try session.date(dbsRecheckDue, option: "--dbs-recheck-due")

@@ -107,8 +107,6 @@ public enum RosterFiles {
     ]
     /// The shifts file's columns.
     public static let shiftColumns = ["mentor_id", "start", "end"]
-    /// The most any mentor can hold at once (as `mentor add --capacity`).
-    public static let maximumCapacity = 50
     /// How often (in rows) `progress` is called.
     public static let progressInterval = 10_000
 
@@ -316,20 +314,18 @@ public enum RosterFiles {
             var m = Mentor(id: id, name: "")
 
             let name = value("name")
-            if name.isEmpty {
-                problems.append("name: is empty; give the mentor's name")
-            } else if let problem = textProblem(name, max: 100) {
-                problems.append("name: \(problem)")
-            }
+            if let problem = MentorRules.nameProblem(name) { problems.append("name: \(problem)") }
             m.name = name
 
             let gender = value("gender")
-            if let problem = textProblem(gender, max: 32) { problems.append("gender: \(problem)") }
+            if let problem = MentorRules.shortTextProblem(gender) {
+                problems.append("gender: \(problem)")
+            }
             m.gender = gender.isEmpty ? nil : gender.lowercased()
 
             let languages = CSV.splitList(value("languages")).map { $0.lowercased() }
-            if let bad = languages.first(where: { textProblem($0, max: 32) != nil }) {
-                problems.append("languages: '\(bad)' \(textProblem(bad, max: 32)!)")
+            if let bad = languages.first(where: { MentorRules.shortTextProblem($0) != nil }) {
+                problems.append("languages: '\(bad)' \(MentorRules.shortTextProblem(bad)!)")
             }
             m.languages = unique(languages)
 
@@ -342,12 +338,9 @@ public enum RosterFiles {
 
             let capacity = value("capacity")
             if !capacity.isEmpty {
-                if let k = Int(capacity), (1...maximumCapacity).contains(k) {
-                    m.capacity = k
-                } else {
-                    problems.append(
-                        "capacity: '\(capacity)' is not a whole number from 1 to "
-                            + "\(maximumCapacity) (how many people the mentor can hold at once)")
+                switch MentorRules.capacity(capacity) {
+                case .success(let k): m.capacity = k
+                case .failure(let problem): problems.append("capacity: \(problem)")
                 }
             }
 
@@ -360,11 +353,10 @@ public enum RosterFiles {
                 }
             }
 
-            switch value("lead").lowercased() {
-            case "", "no": m.lead = false
-            case "yes": m.lead = true
-            case let other:
-                problems.append("lead: '\(other)' is not yes or no")
+            if let lead = MentorRules.yesNo(value("lead")) {
+                m.lead = lead
+            } else {
+                problems.append("lead: '\(value("lead"))' is not yes or no (or true or false)")
             }
 
             let status = value("status").lowercased()
@@ -529,14 +521,6 @@ public enum RosterFiles {
     }
 
     /// Why free text is refused, or nil.
-    private static func textProblem(_ text: String, max: Int) -> String? {
-        if text.count > max { return "is longer than \(max) characters" }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "holds a line break or control character; keep it on one line"
-        }
-        return Identifiers.spreadsheetFormulaProblem(text)
-    }
-
     /// Why a date field is refused, with a hint for the forms spreadsheets write.
     private static func dateProblem(_ text: String) -> String {
         let parts = text.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
