@@ -147,3 +147,18 @@ struct DemoGeneratorTests {
         for m in data.mentors { #expect(load[m.id, default: 0] <= m.capacity) }
     }
 }
+
+@Suite("Demo names")
+struct DemoNameTests {
+    @Test func mentorsFirstNamesMatchTheirRecordedGender() {
+        let data = generate(mentors: 300, weeks: 1, perDay: 1, seed: 7)
+        var seen: Set<String> = []
+        for m in data.mentors {
+            let first = String(m.name.split(separator: " ").first ?? "")
+            let gender = m.gender ?? "non-binary"
+            #expect(DemoGenerator.firstNames[gender]?.contains(first) == true, "\(m.name): \(gender)")
+            seen.insert(gender)
+        }
+        #expect(seen == ["female", "male", "non-binary"])
+    }
+}

@@ -179,11 +179,20 @@ public enum DemoGenerator {
         "perinatal": 1.5, "psychosis": 1.5, "armed-forces": 1,
     ]
 
-    static let firstNames = [
-        "Amy", "Dev", "Kerry", "Liam", "Sam", "Grace", "Tom", "Agnieszka", "Rob", "Priya", "Jo",
-        "Chris", "Fatima", "Gareth", "Hannah", "Imran", "Jade", "Kieran", "Leanne", "Mohammed",
-        "Nicola", "Owen", "Paula", "Rachel", "Sean", "Tanya", "Usman", "Vicky", "Wayne", "Yasmin",
-        "Zoe", "Alex", "Bev", "Callum", "Donna", "Ellie", "Frankie", "Gemma", "Hassan", "Iwona",
+    /// First names by the gender recorded for the mentor, so a female mentor is never
+    /// "Gareth" (which would make the gender rule look broken); names used by anyone serve
+    /// non-binary mentors.
+    public static let firstNames: [String: [String]] = [
+        "female": [
+            "Amy", "Kerry", "Grace", "Agnieszka", "Priya", "Fatima", "Hannah", "Jade", "Leanne",
+            "Nicola", "Paula", "Rachel", "Tanya", "Vicky", "Yasmin", "Zoe", "Bev", "Donna",
+            "Ellie", "Gemma", "Iwona",
+        ],
+        "male": [
+            "Dev", "Liam", "Tom", "Rob", "Gareth", "Imran", "Kieran", "Mohammed", "Owen", "Sean",
+            "Usman", "Wayne", "Callum", "Hassan",
+        ],
+        "non-binary": ["Sam", "Jo", "Chris", "Alex", "Frankie", "Charlie", "Robin", "Jordan"],
     ]
     static let lastNames = [
         "Walsh", "Patel", "Holt", "O'Neill", "Rivers", "Okafor", "Byrne", "Nowak", "Fenton", "Shah",
@@ -259,7 +268,8 @@ public enum DemoGenerator {
             }
             let statusDraw = rng.uniform()
             let status: MentorStatus = statusDraw < 0.92 ? .active : statusDraw < 0.97 ? .paused : .retired
-            let name = firstNames[rng.below(firstNames.count)] + " " + lastNames[rng.below(lastNames.count)]
+            let given = firstNames[gender] ?? firstNames["non-binary"]!
+            let name = given[rng.below(given.count)] + " " + lastNames[rng.below(lastNames.count)]
             mentors.append(
                 Mentor(
                     id: "M\(n)", name: name, gender: gender, languages: languages,
