@@ -76,7 +76,26 @@ public final class Console {
         // were typed.
         let message = Self.describe(error).replacingOccurrences(
             of: String(Self.relativeMinus), with: "-")
-        writeErr("error: \(linePrefix)\(NHSNumber.redact(in: message))\n")
+        writeErr("error: \(linePrefix)\(Self.visible(NHSNumber.redact(in: message)))\n")
+    }
+
+    /// `text` with every control character shown as `^[`-style caret notation (or `\u{…}`),
+    /// so a value echoed in a message (a CSV field, a word typed) can never drive the
+    /// terminal (spec §8). Line breaks between a message's lines are kept.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar.properties.generalCategory != .control {
+                out.unicodeScalars.append(scalar)
+            } else if scalar.value < 32 {
+                out += "^" + String(UnicodeScalar(UInt8(scalar.value + 64)))
+            } else if scalar.value == 127 {
+                out += "^?"
+            } else {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            }
+        }
+        return out
     }
 
     /// The message for any error a command can throw.

@@ -98,3 +98,18 @@ struct StoredTextTests {
         #expect(mentors.map { "\($0["lead"] ?? "")" } == ["yes", "no"] || mentors.compactMap { $0.bool("lead") } == [true, false], "\(mentors)")
     }
 }
+
+@Suite("Terminal safety")
+struct TerminalSafetyTests {
+    @Test func anEscapeSequenceInAFileIsNeverEchoedRaw() throws {
+        let s = try Sandbox(now: OneHomeTests.t0)
+        try s.ensureDatabase()
+        let file = s.root.appendingPathComponent("m.csv").path
+        try "id,name,gender,languages,localities,experience,capacity,dbs_recheck_due,lead,status\nM1,Amy,female,english,blackpool,alcohol,2,2027-06-30,no,\u{1B}[2Jactive\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try s.commands(["roster import \(file)"])
+        #expect(r.status == 1)
+        #expect(!r.stderr.contains("\u{1B}"), "\(r.stderr.debugDescription)")
+        #expect(r.stderr.contains("^[[2j"), "shown, lower-cased as the status is: \(r.stderr.debugDescription)")
+    }
+}
