@@ -170,7 +170,8 @@ public final class Session {
     /// Loads a presentation or fails with a helpful message.
     func presentation(_ text: String, in tx: any StoreReading) throws -> Presentation {
         guard let number = PresentationID.parse(text) else {
-            throw CommandError("'\(text)' is not a presentation id (they look like P12)")
+            // Not echoed: what was typed may be a ref or an NHS number in the wrong place.
+            throw CommandError("that is not a presentation id (they look like P12); see 'queue' or 'find'")
         }
         guard let p = try tx.presentation(number) else {
             throw CommandError("no presentation \(PresentationID.format(number)); see 'queue'")
@@ -183,7 +184,9 @@ public final class Session {
         if let m = try tx.mentor(id) { return m }
         let ids = try tx.mentors().map(\.id)
         throw CommandError(
-            "no mentor '\(id)'" + Suggestion.didYouMean(id, in: ids) + "; see 'mentors'")
+            // Not echoed (it may be a person's ref typed in the wrong place); a near mentor id
+            // is suggested.
+            "no mentor with that id" + Suggestion.didYouMean(id, in: ids) + "; see 'mentors'")
     }
 
     /// The request the matcher needs for a presentation.

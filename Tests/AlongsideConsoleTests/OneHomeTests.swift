@@ -113,3 +113,15 @@ struct TerminalSafetyTests {
         #expect(r.stderr.contains("^[[2j"), "shown, lower-cased as the status is: \(r.stderr.debugDescription)")
     }
 }
+
+@Suite("Refs in the wrong place")
+struct RefsInTheWrongPlaceTests {
+    @Test(arguments: ["show RX-4471", "assign RX4471 M1", "assign P1 RX4471", "seen RX4471", "show rx4471z"])
+    func aRefTypedWhereAnIDBelongsIsNotEchoed(command: String) throws {
+        let s = try Sandbox(now: OneHomeTests.t0)
+        #expect(try s.commands(["mentor add M1 --name Amy", "register --locality blackpool --needs alcohol --at -5m"]).status == 0)
+        let r = try s.commands([command])
+        #expect(r.status == 1, "\(r)")
+        #expect(!r.stderr.lowercased().contains("rx4471") && !r.stderr.lowercased().contains("rx-4471"), "\(r.stderr)")
+    }
+}
