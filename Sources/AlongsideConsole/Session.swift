@@ -97,10 +97,11 @@ public final class Session {
     }
 
     /// Parses a time argument of spec §1, naming the option in the error.
-    func time(_ text: String, option: String) throws -> Date {
+    /// With `planning`, a bare clock time means today's (see `SiteCalendar.parseTime`).
+    func time(_ text: String, option: String, planning: Bool = false) throws -> Date {
         var text = text
         if text.first == Console.relativeMinus { text = "-" + text.dropFirst() }
-        do { return try calendar.parseTime(text, now: now) } catch {
+        do { return try calendar.parseTime(text, now: now, clockToday: planning) } catch {
             throw CommandError.field(option, error.description)
         }
     }

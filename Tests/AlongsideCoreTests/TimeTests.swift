@@ -406,3 +406,17 @@ struct TimeParsingTests {
         )
     }
 }
+
+@Suite("Clock times when planning")
+struct PlanningClockTests {
+    @Test func aClockTimeStillToComeIsTodaysWhenPlanning() throws {
+        let london = SiteCalendar.london
+        // 2026-12-01 10:00 GMT.
+        let now = Date(timeIntervalSince1970: 1_796_119_200)
+        let desk = try london.parseTime("18:00", now: now)
+        let plan = try london.parseTime("18:00", now: now, clockToday: true)
+        #expect(plan.timeIntervalSince1970 == 1_796_148_000, "today 18:00")
+        #expect(desk.timeIntervalSince1970 == 1_796_148_000 - 86_400, "at the desk: last night's")
+        #expect(try london.parseTime("09:00", now: now, clockToday: true) == london.parseTime("09:00", now: now))
+    }
+}

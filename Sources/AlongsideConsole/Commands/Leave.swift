@@ -26,11 +26,11 @@ private func leaveSpan(_ from: String, _ to: String, session: Session) throws ->
     var problems = FieldProblems()
     let start = problems.check { () throws -> Date in
         if let d = LocalDate(from) { return cal.startOfDay(d) }
-        return try session.time(from, option: "FROM")
+        return try session.time(from, option: "FROM", planning: true)
     }
     let end = problems.check { () throws -> Date in
         if let d = LocalDate(to) { return cal.startOfDay(d.adding(days: 1)) }
-        return try session.time(to, option: "TO")
+        return try session.time(to, option: "TO", planning: true)
     }
     try problems.throwIfAny()
     guard end! > start! else { throw CommandError.field("TO", "is before FROM") }

@@ -35,11 +35,18 @@ struct ShiftAdd: ConsoleCommand {
     @Argument(help: "When it ends.") var end: String
 
     func execute(_ session: Session) throws -> String {
-        let s = try session.time(start, option: "START")
-        var e = try session.time(end, option: "END")
-        if e <= s, ShiftPattern.parseClock(end) != nil, ShiftPattern.parseClock(start) != nil {
-            // 22:00 06:00: the end is the next day.
-            e = e.addingTimeInterval(86400)
+        // A shift is planned: a bare clock time is today's, even when still to come.
+        let s = try session.time(start, option: "START", planning: true)
+        var e = try session.time(end, option: "END", planning: true)
+        if e <= s, ShiftPattern.parseClock(end) != nil {
+            // 22:00 06:00, or -1h 02:00: the end is the next day's.
+            let local = session.calendar.localDateTime(e)
+            if let next = LocalDateTime(
+                date: local.date.adding(days: 1), hour: local.hour, minute: local.minute,
+                second: local.second)
+            {
+                e = try session.calendar.instant(for: next)
+            }
         }
         guard e > s else { throw CommandError.field("END", "is not after START") }
         if let problem = Shift.lengthProblem(TimeSpan(start: s, end: e), calendar: session.calendar) {
@@ -133,9 +140,9 @@ struct ShiftRemove: ConsoleCommand {
 
     func execute(_ session: Session) throws -> String {
         let cal = session.calendar
-        let start = try LocalDate(from).map { cal.startOfDay($0) } ?? session.time(from, option: "FROM")
+        let start = try LocalDate(from).map { cal.startOfDay($0) } ?? session.time(from, option: "FROM", planning: true)
         let end = try LocalDate(to).map { cal.startOfDay($0.adding(days: 1)) }
-            ?? session.time(to, option: "TO").addingTimeInterval(1)
+            ?? session.time(to, option: "TO", planning: true).addingTimeInterval(1)
         guard end > start else { throw CommandError.field("TO", "is before FROM") }
         return try session.write("shift remove") { tx in
             let m = try session.mentor(mentor, in: tx)

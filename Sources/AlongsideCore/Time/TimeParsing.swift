@@ -38,6 +38,15 @@ extension SiteCalendar {
     ///   (so `23:50` typed at 00:10 means last night);
     /// - `-15m`, `-2h`: that many minutes or hours before `now`, to the second.
     public func parseTime(_ text: String, now: Date) throws(TimeParseError) -> Date {
+        try parseTime(text, now: now, clockToday: false)
+    }
+
+    /// As ``parseTime(_:now:)``, except that with `clockToday` a bare clock time (`18:00`)
+    /// means that time today even when it is still to come: the form for planning (a shift
+    /// or leave typed in the morning for tonight).
+    public func parseTime(_ text: String, now: Date, clockToday: Bool) throws(TimeParseError)
+        -> Date
+    {
         let trimmed = Self.trimmed(text)
         let bytes = Array(trimmed.utf8)[...]
         let refusal = TimeParseError.unrecognised(trimmed)
@@ -62,8 +71,9 @@ extension SiteCalendar {
             // not move the day).
             let current = localDateTime(now)
             let reached =
-                (clock.hour, clock.minute, clock.second)
-                <= (current.hour, current.minute, current.second)
+                clockToday
+                || (clock.hour, clock.minute, clock.second)
+                    <= (current.hour, current.minute, current.second)
             guard
                 let local = LocalDateTime(
                     date: reached ? current.date : current.date.adding(days: -1),
