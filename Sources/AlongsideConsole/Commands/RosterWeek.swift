@@ -20,7 +20,7 @@ struct RosterWeek: ConsoleCommand {
               roster week 2026-11-16
               roster week 2026-W47 --format json
             """)
-    static let requiredRole = Role.coordinator
+    static let requiredRole = Role.liaison
 
     @Argument(help: "A date in the week, YYYY-MM-DD, or the week, YYYY-Www (default: today).")
     var date: String?
