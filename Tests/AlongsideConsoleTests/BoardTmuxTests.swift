@@ -93,7 +93,7 @@ struct BoardTmuxTests {
 
     @Test func theLiveBoardRedrawsOnAChangeFromAnotherConsoleAndRestoresTheTerminal() throws {
         let s = try DeskTests.desk()
-        _ = try s.commands([
+        try s.setUp([
             "register --locality blackpool --needs alcohol --at -70m",
             "register --locality blackpool --needs alcohol --at -50m",
         ])
@@ -132,7 +132,7 @@ struct BoardTmuxTests {
 
     @Test func ctrlCLeavesTheBoardAndRestoresTheTerminalAndNoColourHasMarkersOnly() throws {
         let s = try DeskTests.desk()
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -70m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -70m"])
         let server = try Self.startBoard(s, colour: false)
         let screen = try server.waitFor(10) { $0.contains("P1") }
         #expect(screen.contains("! P1"), "\(screen)")

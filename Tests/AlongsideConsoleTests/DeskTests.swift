@@ -37,7 +37,7 @@ struct DeskTests {
 
     @Test func unassignTakesAWrongPickOffWithoutADeclineAndNeedsAReason() throws {
         let s = try Self.desk()
-        _ = try s.commands([
+        try s.setUp([
             "register --locality blackpool --needs alcohol --at -20m", "assign P1 M1",
         ])
         let bare = try s.commands(["unassign P1"])
@@ -99,7 +99,7 @@ struct DeskTests {
 
     @Test func editChangesARegistrationOnlyBeforeThePersonIsSeen() throws {
         let s = try Self.desk()
-        _ = try s.commands(["register --locality fleetwood --needs alcohol --at -10m"])
+        try s.setUp(["register --locality fleetwood --needs alcohol --at -10m"])
         let r = try s.commands([
             "edit P1 --needs alcohol,housing --locality blackpool --lead-mentor --reason 'housing missed at triage'"
         ])
@@ -107,11 +107,11 @@ struct DeskTests {
         var show = try Self.object(s, "show P1 --format json")
         #expect(show["needs"] as? [String] == ["alcohol", "housing"])
         #expect(show.string("locality") == "blackpool" && show.bool("lead_mentor") == true)
-        _ = try s.commands(["edit P1 --no-lead-mentor --reason 'request withdrawn'"])
+        try s.setUp(["edit P1 --no-lead-mentor --reason 'request withdrawn'"])
         show = try Self.object(s, "show P1 --format json")
         #expect(show.bool("lead_mentor") == false)
         #expect(show.list("corrections")?.count == 2)
-        _ = try s.commands(["assign P1 M1", "seen P1"])
+        try s.setUp(["assign P1 M1", "seen P1"])
         let late = try s.commands(["edit P1 --needs debt --reason 'too late'"])
         #expect(late.status == 1 && late.stderr.contains("only before it is seen"), "\(late)")
     }
@@ -176,7 +176,7 @@ struct DeskTests {
 
     @Test func queueFlagsPreBreachAndShowsMinutesSinceAssignment() throws {
         let s = try Self.desk()
-        _ = try s.commands([
+        try s.setUp([
             "register --locality blackpool --needs alcohol --at -10m",
             "register --locality blackpool --needs alcohol --at -50m",
             "register --locality blackpool --needs alcohol --at -70m",
@@ -199,7 +199,7 @@ struct DeskTests {
         let s = try Self.desk()
         // Settings live in the database (spec §8).
         #expect(try s.commands(["config set pre_breach_minutes 30"]).status == 0)
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -35m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -35m"])
         #expect(try Self.list(s, "queue --format json").first?.bool("pre_breach") == true)
     }
 
@@ -209,7 +209,7 @@ struct DeskTests {
         let s = try Self.desk()
         // Settings live in the database (spec §8).
         #expect(try s.commands(["config set require_sign_in yes"]).status == 0)
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -5m"])
         var match = try Self.object(s, "match P1 --format json")
         #expect(match.list("candidates")?.isEmpty == true)
         let rules = match.list("excluded")?.compactMap { $0.string("rule") } ?? []
@@ -250,7 +250,7 @@ struct DeskTests {
 
     @Test func withoutTheSettingSignInIsNotNeeded() throws {
         let s = try Self.desk()
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -5m"])
         let match = try Self.object(s, "match P1 --format json")
         #expect(match.list("candidates")?.first?.string("mentor") == "M1")
     }
@@ -259,7 +259,7 @@ struct DeskTests {
 
     @Test func thePhoneIsShownByAssignAndShowAndIsCheckedAsAPhoneNumber() throws {
         let s = try Self.desk()
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -5m"])
         let assign = try s.commands(["assign P1 M1"])
         #expect(assign.stdout.contains("Phone: 01253 300 400"), "\(assign)")
         let show = try s.commands(["show M1"])
@@ -314,7 +314,7 @@ struct DeskTests {
         #expect(next.compactMap { $0.string("mentor") } == ["M5", "M4"])
         #expect(next.last?.bool("lead") == true)
         #expect(h["stale"] as? [String] == ["P3"])
-        _ = try s.commands(["mentor pause M1"])
+        try s.setUp(["mentor pause M1"])
         let paused = try Self.object(s, "handover --format json").list("orphaned") ?? []
         #expect(
             paused.contains { $0.string("presentation") == "P1" && $0.string("reason") == "paused" }
@@ -335,7 +335,7 @@ struct DeskTests {
                 "register --locality blackpool --needs alcohol,housing --at -\(5 + 3 * i)m --age-band 25-34 --gender female --mentor-gender female --language polish"
             )
         }
-        _ = try s.commands(lines)
+        try s.setUp(lines)
         let r = try s.commands(["board --once"])
         #expect(r.status == 0, "\(r)")
         let frame = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -354,7 +354,7 @@ struct DeskTests {
 
     @Test func allocateConfirmPrintsThePairsOrNothingToAssign() throws {
         let s = try Self.desk()
-        _ = try s.commands([
+        try s.setUp([
             "mentor add M6 --name Old --dbs-recheck-due 2026-01-01 --localities blackpool",
             "shift add M6 2026-12-01T18:00 2026-12-02T02:00",
             "register --locality blackpool --needs alcohol --at -30m",

@@ -87,8 +87,8 @@ private func object(_ value: Any, sourceLocation: SourceLocation = #_sourceLocat
 @Suite("End to end: a shift at the desk")
 struct DeskEndToEndTests {
     @Test func aWholeShift() throws {
-        let s = try Sandbox()
-        let t0 = Times.now()
+        let t0 = Times.pinned
+        let s = try Sandbox(now: t0)
         func at(_ minutes: Int) -> String { Times.iso(t0.addingTimeInterval(Double(minutes) * 60)) }
 
         let setup = try s.script(roster(t0))
@@ -332,8 +332,8 @@ struct DeskEndToEndTests {
     }
 
     @Test func assignmentsRespectTheHardRules() throws {
-        let s = try Sandbox()
-        let t0 = Times.now()
+        let t0 = Times.pinned
+        let s = try Sandbox(now: t0)
         #expect(try s.script(roster(t0)).status == 0)
         #expect(try s.commands(["register --locality blackpool --needs alcohol --mentor-gender female"]).status == 0)
         // Refused: the wrong gender, paused, off shift; nothing changes.
@@ -364,8 +364,8 @@ struct DeskEndToEndTests {
     }
 
     @Test func allocateProposesForEveryoneAndConfirmAssigns() throws {
-        let s = try Sandbox()
-        let t0 = Times.now()
+        let t0 = Times.pinned
+        let s = try Sandbox(now: t0)
         func at(_ minutes: Int) -> String { Times.iso(t0.addingTimeInterval(Double(minutes) * 60)) }
         #expect(try s.script(roster(t0)).status == 0)
         let reg = try s.script(
@@ -423,8 +423,8 @@ struct DeskEndToEndTests {
     }
 
     @Test func relativeTimesAndTheSiteZoneWhateverTheSystemZone() throws {
-        let s = try Sandbox()
-        let before = Times.now()
+        let before = Times.pinned
+        let s = try Sandbox(now: before)
         let r = try s.run(
             ["-c", "register --locality blackpool --needs alcohol --at -50m --format json"],
             environment: ["TZ": "Pacific/Auckland"])
@@ -537,11 +537,10 @@ struct ScriptEndToEndTests {
     }
 
     @Test func summaryWeekWithNoWeekIsTheLastCompleteWeek() throws {
-        let s = try Sandbox()
-        let before = Times.isoWeek(Date().addingTimeInterval(-7 * 86400))
+        // Tuesday 2026-11-17: the last complete week is 2026-W46 (9 to 15 November).
+        let s = try Sandbox(now: Times.pinned)
         let summary = try object(s.json("summary week --format json"))
-        let after = Times.isoWeek(Date().addingTimeInterval(-7 * 86400))
-        #expect([before, after].contains(summary.string("week") ?? "?"))
+        #expect(summary.string("week") == "2026-W46")
         #expect(summary.number("presentations") == 0)
         #expect(summary.isNull("within_target_pct"))
     }
@@ -563,8 +562,8 @@ struct ScriptEndToEndTests {
 struct BadInputEndToEndTests {
     /// A sandbox with the roster and one waiting person, and its queue as JSON text.
     private func prepared() throws -> (Sandbox, Date, [String]) {
-        let s = try Sandbox()
-        let t0 = Times.now()
+        let t0 = Times.pinned
+        let s = try Sandbox(now: t0)
         #expect(try s.script(roster(t0)).status == 0)
         let r = try s.commands(["register --locality blackpool --needs alcohol --at \(Times.iso(t0.addingTimeInterval(-600)))"])
         #expect(r.status == 0, "\(r)")
@@ -641,7 +640,7 @@ struct BadInputEndToEndTests {
         #expect(r.stderr.contains("--at"))
         #expect(r.stderr.contains("future"))
         #expect(try queueIDs(s) == queue)
-        let seen = try s.commands(["assign P1 M1", "seen P1 --at \(Times.iso(Date().addingTimeInterval(1800)))"])
+        let seen = try s.commands(["assign P1 M1", "seen P1 --at \(Times.iso(t0.addingTimeInterval(1800)))"])
         #expect(seen.status == 1)
         #expect(try object(s.json("show P1 --format json")).isNull("seen_at"))
     }

@@ -80,7 +80,7 @@ struct PeopleAndPrivacyTests {
         let s = try Sandbox()
         // An old closed presentation, and a recent one.
         let old = Date().addingTimeInterval(-10 * 365 * 86400)
-        _ = try s.commands([
+        try s.setUp([
             "mentor add M1 --name A --experience alcohol",
             "shift add M1 \(Times.iso(old.addingTimeInterval(-3600))) \(Times.iso(old.addingTimeInterval(7200)))",
         ])
@@ -109,7 +109,7 @@ struct PeopleAndPrivacyTests {
 
     @Test func readsOfAPersonAndExportsAreLogged() throws {
         let s = try Sandbox()
-        _ = try s.commands(["register --locality blackpool --needs alcohol --at -5m"])
+        try s.setUp(["register --locality blackpool --needs alcohol --at -5m"])
         let out = s.root.appendingPathComponent("week.md").path
         let r = try s.commands(["show P1", "summary week --format md --out \(out)", "backup \(s.root.appendingPathComponent("b.sqlite").path)"])
         #expect(r.status == 0, "\(r)")

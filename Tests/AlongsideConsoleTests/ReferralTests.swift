@@ -73,7 +73,7 @@ struct ReferralBinaryTests {
             ("2026-03-29T08:59:00+00:00", false), ("2026-03-29T09:00:00+00:00", true),
         ] {
             let s = try Sandbox(now: Times.parse(instant)!)
-            _ = try s.commands(["services import \(shippedDirectory)"])
+            try s.setUp(["services import \(shippedDirectory)"])
             let hits = try #require(
                 try s.json("services --need alcohol --open-now --format json") as? [[String: Any]])
             #expect(
@@ -143,7 +143,7 @@ struct ReferralBinaryTests {
         ] {
             #expect(try s.commands([wrong]).status == 1, "\(wrong)")
         }
-        _ = try s.commands(["refer P1 fylde-recovery-college --consent given --at 2026-11-21T10:00"]
+        try s.setUp(["refer P1 fylde-recovery-college --consent given --at 2026-11-21T10:00"]
         )
         let skip = try s.commands(["referral P1 fylde-recovery-college completed"])
         #expect(skip.status == 1 && skip.stderr.contains("next it can be accepted"), "\(skip)")
@@ -173,7 +173,7 @@ struct ReferralBinaryTests {
 
     @Test func aReturningPersonIsFlaggedCountedAndFound() throws {
         let s = try Sandbox(now: wednesday)
-        _ = try s.commands(closedP1)
+        try s.setUp(closedP1)
         let again = try s.run([
             "-c",
             "register --locality blackpool --needs debt --ref rx1 --at 2026-11-20T10:00 --format json",
@@ -191,7 +191,7 @@ struct ReferralBinaryTests {
                 as? [String: Any])
         #expect(fresh.isNull("returning"))
         // By NHS number, 31 days later: no longer returning; 30 days later, still returning.
-        _ = try s.commands([
+        try s.setUp([
             "register --locality blackpool --needs debt --nhs 4010232137 --at 2026-10-01T10:00"
         ])
         let late = try #require(

@@ -10,7 +10,7 @@ struct ReviewFixesTests {
     @Test func freeTextWithAnNHSNumberIsRefusedSoTheAuditNeverHoldsOne() throws {
         let s = try Sandbox()
         let now = Date()
-        _ = try s.commands([
+        try s.setUp([
             "mentor add M1 --name A", "shift add M1 \(Times.iso(now.addingTimeInterval(-3600))) \(Times.iso(now.addingTimeInterval(3600)))",
             "register --locality blackpool --needs alcohol --at -5m", "assign P1 M1",
         ])
@@ -66,7 +66,7 @@ struct ReviewFixesTests {
 
     @Test func aBackupOntoTheDatabaseItselfIsRefused() throws {
         let s = try Sandbox()
-        _ = try s.commands(["staff list"])
+        try s.setUp(["staff list"])
         let r = try s.commands(["backup \(s.db)"])
         #expect(r.status == 1)
         #expect(r.stderr.contains("database itself"))
@@ -75,7 +75,7 @@ struct ReviewFixesTests {
 
     @Test func staffNamesMatchWithoutRegardToCase() throws {
         let s = try Sandbox()
-        _ = try s.commands(["staff add jo liaison", "staff add Jo coordinator"])
+        try s.setUp(["staff add jo liaison", "staff add Jo coordinator"])
         let list = try #require(try s.json("staff list --format json") as? [[String: Any]])
         #expect(list.filter { ($0.string("name") ?? "").lowercased() == "jo" }.count == 1)
         #expect(list.first { $0.string("name") == "jo" }?.string("role") == "coordinator")
@@ -106,7 +106,7 @@ struct TrendReportTests {
     @Test func theTrendAlsoComesAsAnHTMLPageWithItsChart() throws {
         let s = try Sandbox()
         let old = Date().addingTimeInterval(-14 * 86400)
-        _ = try s.commands([
+        try s.setUp([
             "mentor add M1 --name A",
             "shift add M1 \(Times.iso(old.addingTimeInterval(-3600))) \(Times.iso(old.addingTimeInterval(7200)))",
             "register --locality blackpool --needs alcohol --at \(Times.iso(old))",

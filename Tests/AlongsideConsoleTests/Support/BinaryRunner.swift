@@ -182,6 +182,17 @@ final class Sandbox {
         try #require(r.status == 0, "\(r)", sourceLocation: sourceLocation)
     }
 
+    /// Runs setup commands, each with its own `-c`; every one must succeed, so a test never
+    /// goes on from a setup that silently failed.
+    @discardableResult
+    func setUp(
+        _ lines: [String], asUser: String?? = .none, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> RunResult {
+        let r = try commands(lines, asUser: asUser)
+        try #require(r.status == 0, "setup failed: \(r)", sourceLocation: sourceLocation)
+        return r
+    }
+
     /// Runs each command with its own `-c`.
     func commands(_ lines: [String], extra: [String] = [], asUser: String?? = .none) throws -> RunResult {
         try run(extra + lines.flatMap { ["-c", $0] }, asUser: asUser)
@@ -235,6 +246,10 @@ enum Times {
         let c = london.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
+
+    /// The instant the end-to-end tests pin the binary's clock to: Tuesday 2026-11-17 19:40:00
+    /// UTC (GMT), away from midnight, week ends and clock changes.
+    static let pinned = Date(timeIntervalSince1970: 1_794_944_400)
 
     /// Now, to the whole second.
     static func now() -> Date {
