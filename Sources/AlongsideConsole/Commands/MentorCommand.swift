@@ -35,6 +35,19 @@ struct MentorFields: ParsableArguments {
         help: "A phone number for the desk (digits, spaces, +, -, parentheses; empty to remove).")
     var phone: String?
 
+    func validate() throws {
+        if let capacity, Self.capacity(capacity) == nil {
+            throw invalid("--capacity", "'\(capacity)' is not a whole number from 1 to 50")
+        }
+    }
+
+    /// A capacity as typed, if it is a whole number from 1 to 50.
+    static func capacity(_ text: String) -> Int? {
+        guard let k = Int(text.trimmingCharacters(in: .whitespaces)), (1...50).contains(k)
+        else { return nil }
+        return k
+    }
+
     /// Applies the given fields to `m`, validating each.
     func apply(to m: inout Mentor, session: Session) throws {
         if let name {
@@ -58,7 +71,7 @@ struct MentorFields: ParsableArguments {
         if let localities { m.localities = try session.localityList(localities, option: "--localities") }
         if let experience { m.experience = try session.tagList(experience, option: "--experience", allowEmpty: true) }
         if let capacity {
-            guard let k = Int(capacity.trimmingCharacters(in: .whitespaces)), k >= 1, k <= 50 else {
+            guard let k = Self.capacity(capacity) else {
                 throw CommandError.field("--capacity", "'\(capacity)' is not a whole number from 1 to 50")
             }
             m.capacity = k

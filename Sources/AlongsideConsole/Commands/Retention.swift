@@ -6,6 +6,7 @@ import Foundation
 /// `retention [--years N] [--dry-run]`: remove identifiers from old closed presentations.
 struct Retention: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retention",
         abstract: "Remove personal identifiers from presentations closed more than N years ago.",
         discussion: """
             With no --years it applies the retention_years setting (default 8), so it is safe \
