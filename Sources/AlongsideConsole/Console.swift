@@ -195,7 +195,11 @@ public final class Console {
             values = rest.split(separator: "\n").filter { $0.hasPrefix("  - ") }
                 .map { String($0.dropFirst(4)) }
         }
-        let noun = valueNouns[valueName] ?? "an accepted value"
+        // Options without fixed values that can fail to parse are all whole numbers.
+        if values.isEmpty, value.first == relativeMinus {
+            return "\(field): '\(value)' is negative; give a whole number of 0 or more"
+        }
+        let noun = valueNouns[valueName] ?? (values.isEmpty ? "a whole number" : "an accepted value")
         var text = "\(field): '\(value)' is not \(noun)"
         if !values.isEmpty {
             let list = values.count == 1

@@ -3,8 +3,8 @@ import AlongsideStore
 import ArgumentParser
 import Foundation
 
-/// `alongside [--db PATH] [--user NAME] [--config PATH] [-c COMMAND]… [--bail]
-/// [--format F] [COMMAND WORDS…]`: reads the program's own options, opens the session
+/// `alongside [--db PATH] [--site NAME] [--user NAME] [--config PATH] [-c COMMAND]… [--bail]
+/// [--format F] [--version] [COMMAND WORDS…]`: reads the program's own options, opens the session
 /// when first needed, and runs the REPL, the `-c` commands or a script on standard input.
 public enum Launcher {
     /// The options on alongside's own command line, parsed by swift-argument-parser.
@@ -60,6 +60,11 @@ public enum Launcher {
 
     /// Reads alongside's own command line; throws a `CommandError` worded for a person.
     static func parse(_ args: [String]) throws -> Options {
+        if let repeated = Grammar.repeatedOption(
+            in: args, of: Grammar.build(Options.self), stopAtWord: true)
+        {
+            throw CommandError(Console.givenTwice(repeated.option, values: repeated.values))
+        }
         do {
             return try Options.parse(args)
         } catch {

@@ -155,6 +155,8 @@ struct TypedValueTests {
         ("summary week 2026-46", "error: WEEK: '2026-46' is not an ISO week; write it like 2026-W46"),
         ("mentor add M1 --name Amy --capacity 99", "error: --capacity: '99' is not a whole number from 1 to 50"),
         ("demo generate --weeks 2000", "error: --weeks: give a number of weeks from 0 to 1000"),
+        ("demo generate --weeks -1", "error: --weeks: '-1' is negative; give a whole number"),
+        ("summary trend --weeks many", "error: --weeks: 'many' is not a whole number"),
     ])
     func aBadValueOnAFreshSandboxOpensNothing(_ line: String, _ expected: String) throws {
         // Acting as someone other than the operating-system user: opening a new database
@@ -193,8 +195,9 @@ struct LauncherOptionTests {
         #expect(o.bail)
         #expect(o.format == .json)
         #expect(o.trailing.isEmpty)
-        let words = try Launcher.parse(["--db", "x", "register", "--locality", "blackpool", "-"])
-        #expect(words.trailing == ["register", "--locality", "blackpool", "-"])
+        let words = try Launcher.parse(["--db", "x", "register", "--db", "y", "-"])
+        #expect(words.trailing == ["register", "--db", "y", "-"])
+        #expect(words.db == "x")
         #expect(try Launcher.parse(["--version"]).version)
         #expect(try Launcher.parse(["-h"]).help)
     }
@@ -206,6 +209,8 @@ struct LauncherOptionTests {
         (["--site", "no_such site"], "error: --site: 'no_such site' is not a site name"),
         (["--format", "xml"], "error: --format: 'xml' is not a format; use table, csv, json, md or html"),
         (["--user", "a b"], "error: --user: give a user name without spaces"),
+        (["--db", "a", "--db=b"], "error: --db: given twice; give it once"),
+        (["--weeks", "x"], "error: unknown option '--weeks'"),
     ])
     func aUsageErrorExitsTwoWithTheUsage(_ arguments: [String], _ expected: String) throws {
         let s = try Sandbox()

@@ -112,8 +112,10 @@ enum Grammar {
 
     /// The single-value option given more than once in `words` (the command's own words,
     /// after the ones naming it), if any: swift-argument-parser would keep the last value
-    /// silently. Values of options are skipped, and nothing after `--` is looked at.
-    static func repeatedOption(in words: [String], of command: Command)
+    /// silently. Values of options are skipped, and nothing after `--` is looked at; with
+    /// `stopAtWord`, nothing after the first word that is not an option or a value either
+    /// (`alongside`'s own options come before the command's words).
+    static func repeatedOption(in words: [String], of command: Command, stopAtWord: Bool = false)
         -> (option: String, values: [String])?
     {
         var seen: [String: [String]] = [:]
@@ -124,7 +126,10 @@ enum Grammar {
             let name = word.hasPrefix("--") ? String(word.prefix { $0 != "=" }) : word
             i += 1
             guard let argument = command.arguments.first(where: { $0.names.contains(name) })
-            else { continue }
+            else {
+                if stopAtWord { break }
+                continue
+            }
             guard argument.takesValue else { continue }
             var value = ""
             if let eq = word.firstIndex(of: "="), word.hasPrefix("--") {
