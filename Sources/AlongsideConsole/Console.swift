@@ -159,7 +159,9 @@ public final class Console {
 
     /// The nouns for values the parser refused, by the value's name in the grammar.
     static let valueNouns = [
-        "format": "a format", "outcome": "an outcome", "role": "a role", "status": "a status",
+        "format": "a format", "outcome": "an outcome", "role": "a role",
+        "status": "a referral step",
+        "week": "an ISO week; write it like 2026-W46",
     ]
 
     /// `The value 'xml' is invalid for '--format <format>'. Please provide one of 'table',
@@ -171,12 +173,14 @@ public final class Console {
             let close = message.range(of: "' is invalid for '"),
             let end = message[close.upperBound...].firstIndex(of: "'")
         else { return nil }
-        let value = String(message[message.index(message.startIndex, offsetBy: prefix.count)..<close.lowerBound])
+        let start = message.index(message.startIndex, offsetBy: prefix.count)
+        let value = String(message[start..<close.lowerBound])
         let target = message[close.upperBound..<end]  // `--format <format>` or `<outcome>`
         let words = target.split(separator: " ")
         let valueName = (words.last.map(String.init) ?? "")
             .trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
-        let field = words.first.map { $0.hasPrefix("-") ? String($0) : valueName.uppercased() } ?? ""
+        let field =
+            words.first.map { $0.hasPrefix("-") ? String($0) : valueName.uppercased() } ?? ""
         let rest = String(message[message.index(after: end)...])
         if rest.hasPrefix(": ") {
             // A message of our own (a transform or validator): it names the field already.
@@ -199,7 +203,8 @@ public final class Console {
         if values.isEmpty, value.first == relativeMinus {
             return "\(field): '\(value)' is negative; give a whole number of 0 or more"
         }
-        let noun = valueNouns[valueName] ?? (values.isEmpty ? "a whole number" : "an accepted value")
+        let noun =
+            valueNouns[valueName] ?? (values.isEmpty ? "a whole number" : "an accepted value")
         var text = "\(field): '\(value)' is not \(noun)"
         if !values.isEmpty {
             let list = values.count == 1

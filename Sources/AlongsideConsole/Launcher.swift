@@ -75,7 +75,9 @@ public enum Launcher {
                 let name = message.dropFirst(19).prefix { $0 != " " && $0 != "'" }
                 throw CommandError("\(name) needs a value")
             }
-            if let f = message.first, f.isUppercase { message = f.lowercased() + message.dropFirst() }
+            if let f = message.first, f.isUppercase {
+                message = f.lowercased() + message.dropFirst()
+            }
             throw CommandError(message)
         }
     }

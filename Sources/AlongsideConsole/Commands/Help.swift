@@ -36,12 +36,13 @@ struct Help: StandaloneCommand {
         var type: any ParsableCommand.Type = RootCommand.self
         var path: [String] = []
         for word in words.map({ $0 == "exit" ? "quit" : $0 }) {
-            guard let sub = type.configuration.subcommands.first(where: { Grammar.name(of: $0) == word })
-            else {
+            let subs = type.configuration.subcommands
+            guard let sub = subs.first(where: { Grammar.name(of: $0) == word }) else {
                 if path.isEmpty {
                     let names = Grammar.root.subcommands.map(\.name)
                     throw CommandError(
-                        "no command or topic '\(word)'" + Suggestion.didYouMean(word, in: names + topics)
+                        "no command or topic '\(word)'"
+                            + Suggestion.didYouMean(word, in: names + topics)
                             + "; type 'help' for the list")
                 }
                 break
@@ -88,9 +89,11 @@ struct Help: StandaloneCommand {
             for c in commands {
                 let label = c.subcommands.isEmpty
                     ? c.name : c.name + " " + c.subcommands.map(\.name).joined(separator: "|")
-                let abstract = c.abstract.hasSuffix(".") ? String(c.abstract.dropLast()) : c.abstract
+                let abstract =
+                    c.abstract.hasSuffix(".") ? String(c.abstract.dropLast()) : c.abstract
                 if label.count + 2 > column {
-                    out += "  \(label)\n" + String(repeating: " ", count: column + 2) + abstract + "\n"
+                    out += "  \(label)\n" + String(repeating: " ", count: column + 2)
+                        + abstract + "\n"
                 } else {
                     out += "  " + label + String(repeating: " ", count: column - label.count)
                         + abstract + "\n"

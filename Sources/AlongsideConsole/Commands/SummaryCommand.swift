@@ -32,7 +32,7 @@ struct SummaryWeek: ConsoleCommand {
     static let requiredRole = Role.liaison
 
     @Argument(help: "The week, YYYY-Www (default: the last complete week).")
-    var week: String?
+    var week: ISOWeek?
     @Option(help: "Output format: table, csv, json, md or html.")
     var format: OutputFormat?
     @Option(help: "Write the report to this file (mode 0600) instead of printing it.")
@@ -40,15 +40,9 @@ struct SummaryWeek: ConsoleCommand {
     @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
     var publish = false
 
-    func validate() throws {
-        if let week, ISOWeek(week) == nil {
-            throw invalid("WEEK", "'\(week)' is not an ISO week; write it like 2026-W46")
-        }
-    }
-
     func execute(_ session: Session) throws -> String {
         let format = try session.format(self.format?.rawValue, allowed: OutputFormat.allCases)
-        let w = try SummaryData.week(week, session: session)
+        let w = try SummaryData.week(week?.description, session: session)
         if publish {
             return try SummaryData.publishedWeek(w, format: format, out: out, session: session)
         }

@@ -1,5 +1,6 @@
 import AlongsideCore
 import ArgumentParser
+import Foundation
 
 // Options with fixed values are typed, so swift-argument-parser refuses a bad value while
 // parsing: before a PIN is asked or the database opened. `Console.tidy` words its refusal
@@ -33,6 +34,26 @@ extension Outcome: ExpressibleByArgument {
 extension Role: ExpressibleByArgument {
     /// A role as typed, in any case.
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+extension ISOWeek: ExpressibleByArgument {
+    /// An ISO week as typed: `2026-W46`.
+    public init?(argument: String) {
+        self.init(argument.trimmingCharacters(in: .whitespaces))
+    }
+}
+
+extension ReferralStatus: ExpressibleByArgument {
+    /// A step a referral moves on to, as typed (`requested` is where it starts, not a step).
+    public init?(argument: String) {
+        guard let s = Self(rawValue: argument.lowercased()), s != .requested else { return nil }
+        self = s
+    }
+
+    /// The steps, without `requested`.
+    public static var allValueStrings: [String] {
+        allCases.filter { $0 != .requested }.map(\.rawValue)
+    }
 }
 
 extension Session {
