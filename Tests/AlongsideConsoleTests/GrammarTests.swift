@@ -74,6 +74,9 @@ struct GrammarTreeTests {
         #expect(words.complete(lineBeforeWord: "register --needs ", word: "") == ["alcohol"])
         #expect(words.complete(lineBeforeWord: "register --locality ", word: "") == ["blackpool"])
         #expect(words.complete(lineBeforeWord: "close P1 ", word: "").contains("admitted"))
+        #expect(words.complete(lineBeforeWord: "close P1 --at 09:00 ", word: "").contains("admitted"))
+        #expect(words.complete(lineBeforeWord: "staff add jo ", word: "") == ["liaison", "coordinator", "admin"])
+        #expect(words.complete(lineBeforeWord: "referral P1 svc ", word: "").first == "accepted")
         #expect(words.complete(lineBeforeWord: "help ", word: "").contains("outcomes"))
         #expect(words.complete(lineBeforeWord: "nonsense ", word: "").isEmpty)
     }

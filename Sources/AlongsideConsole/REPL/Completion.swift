@@ -58,12 +58,25 @@ final class CompletionWords: @unchecked Sendable {
             return option.values
         }
         if word.hasPrefix("-") { return command.optionNames }
+        // A positional argument with fixed values (an outcome, a role, a referral step).
+        let positionals = command.arguments.filter(\.isPositional)
+        var index = 0
+        var i = depth
+        while i < before.count {
+            if let option = command.arguments.first(where: { $0.names.contains(before[i]) }) {
+                i += option.takesValue ? 2 : 1
+            } else {
+                index += 1
+                i += 1
+            }
+        }
+        if index < positionals.count, !positionals[index].values.isEmpty {
+            return positionals[index].values
+        }
         let (mentors, presentations) = ids
         switch path {
         case "help":
             return Self.commands + Help.topics
-        case "close" where before.count == 2:
-            return Outcome.allCases.map(\.rawValue)
         case "assign" where before.count == 2:
             return mentors
         case "match", "assign", "decline", "seen", "close":
