@@ -159,6 +159,7 @@ struct TypedValueTests {
         ("summary week 2026-46", "error: WEEK: '2026-46' is not an ISO week; write it like 2026-W46"),
         ("export fhir --week 2026-W99", "error: --week: '2026-W99' is not an ISO week; write it like 2026-W46"),
         ("mentor add M1 --name Amy --capacity 99", "error: --capacity: '99' is not a whole number from 1 to 50"),
+        ("retention --years 0", "error: --years: give a whole number of years from 1 to 100"),
         ("demo generate --weeks 2000", "error: --weeks: give a number of weeks from 0 to 1000"),
         ("demo generate --weeks -1", "error: --weeks: '-1' is negative; give a whole number"),
         ("summary trend --weeks many", "error: --weeks: 'many' is not a whole number"),

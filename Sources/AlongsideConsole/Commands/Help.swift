@@ -91,22 +91,40 @@ struct Help: StandaloneCommand {
                     ? c.name : c.name + " " + c.subcommands.map(\.name).joined(separator: "|")
                 let abstract =
                     c.abstract.hasSuffix(".") ? String(c.abstract.dropLast()) : c.abstract
+                let lines = wrap(abstract, width: 98 - column)
+                let indent = String(repeating: " ", count: column + 2)
                 if label.count + 2 > column {
-                    out += "  \(label)\n" + String(repeating: " ", count: column + 2)
-                        + abstract + "\n"
+                    out += "  \(label)\n"
                 } else {
                     out += "  " + label + String(repeating: " ", count: column - label.count)
-                        + abstract + "\n"
+                        + lines[0] + "\n"
                 }
+                let rest = label.count + 2 > column ? lines[...] : lines.dropFirst()
+                for line in rest { out += indent + line + "\n" }
             }
         }
-        out += """
-
+        let closing = """
             help COMMAND (or COMMAND --help) explains a command with examples; help times, \
             help tags, help localities, help outcomes and help formats explain the values. \
             quit or Ctrl-D leaves.
             """
+        out += "\n" + wrap(closing, width: 92).joined(separator: "\n")
         return out
+    }
+
+    /// `text` in lines of at most `width` characters, broken between words.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines
     }
 
     static let times = """

@@ -37,6 +37,12 @@ struct Retention: ConsoleCommand {
     @Flag(help: .hidden)
     var confirm = false
 
+    func validate() throws {
+        if let years, !(1...100).contains(years) {
+            throw invalid("--years", "give a whole number of years from 1 to 100")
+        }
+    }
+
     func execute(_ session: Session) throws -> String {
         let years = self.years ?? session.config.retentionYears
         guard (1...100).contains(years) else {
