@@ -111,14 +111,22 @@ public final class Console {
 
     private func execute(_ words: [String]) throws -> String {
         let first = words[0].lowercased()
-        if first == "help" || first == "?" {
+        // `help --help` and `quit --help` explain themselves like any command.
+        let asksHelp = words.count == 2 && ["--help", "-h"].contains(words[1])
+        if (first == "help" || first == "?") && !asksHelp {
             return try Help.render(topic: Array(words.dropFirst()), console: self)
         }
-        if first == "quit" || first == "exit" {
+        if (first == "quit" || first == "exit") && !asksHelp {
             if words.count > 1 { throw CommandError("\(first) takes nothing after it") }
             quitRequested = true
             sessionCache?.wantsToQuit = true
             return ""
+        }
+        // swift-argument-parser keeps the last of an option given twice; say so instead.
+        if let (node, depth) = Grammar.command(for: words),
+            let repeated = Grammar.repeatedOption(in: Array(words.dropFirst(depth)), of: node)
+        {
+            throw CommandError(Self.givenTwice(repeated.option, values: repeated.values))
         }
         let command: any ParsableCommand
         do {
@@ -134,6 +142,12 @@ public final class Console {
             return try standalone.execute(self)
         }
         guard let command = command as? any ConsoleCommand else {
+            // `CMD --help` parses as the parser's own help command: show CMD's help.
+            if words.contains(where: { $0 == "--help" || $0 == "-h" }),
+                let (node, _) = Grammar.command(for: words)
+            {
+                return RootCommand.helpMessage(for: node.type, columns: 100)
+            }
             return Help.overview()
         }
         let session = try session()
@@ -154,21 +168,94 @@ public final class Console {
         return String(relativeMinus) + word.dropFirst()
     }
 
+    /// The message for a single-value option given more than once.
+    /// Values are echoed only for the options that take a list of catalogue words.
+    static func givenTwice(_ option: String, values: [String]) -> String {
+        let hint = CompletionWords.listOptions.contains(option)
+            ? " (a list is comma-separated: \(option) \(values.joined(separator: ",")))" : ""
+        return "\(option): given twice; give it once\(hint)"
+    }
+
+    /// The nouns for values the parser refused, by the value's name in the grammar.
+    static let valueNouns = [
+        "format": "a format", "outcome": "an outcome", "role": "a role",
+        "status": "a referral step",
+        "week": "an ISO week; write it like 2026-W46",
+    ]
+
+    /// `The value 'xml' is invalid for '--format <format>'. Please provide one of 'table',
+    /// 'csv' or 'json'.` → `--format: 'xml' is not a format; use table, csv or json`.
+    /// Nil for any other message.
+    static func tidy(invalidValue message: String) -> String? {
+        let prefix = "The value '"
+        guard message.hasPrefix(prefix),
+            let close = message.range(of: "' is invalid for '"),
+            let end = message[close.upperBound...].firstIndex(of: "'")
+        else { return nil }
+        let start = message.index(message.startIndex, offsetBy: prefix.count)
+        let value = String(message[start..<close.lowerBound])
+        let target = message[close.upperBound..<end]  // `--format <format>` or `<outcome>`
+        let words = target.split(separator: " ")
+        let valueName = (words.last.map(String.init) ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        let field =
+            words.first.map { $0.hasPrefix("-") ? String($0) : valueName.uppercased() } ?? ""
+        let rest = String(message[message.index(after: end)...])
+        if rest.hasPrefix(": ") {
+            // A message of our own (a transform or validator): it names the field already.
+            return String(rest.dropFirst(2))
+        }
+        // The accepted values, quoted, inline or as a bullet list.
+        var values: [String] = []
+        var scan = rest[...]
+        while let open = scan.firstIndex(of: "'") {
+            let after = scan.index(after: open)
+            guard let shut = scan[after...].firstIndex(of: "'") else { break }
+            values.append(String(scan[after..<shut]))
+            scan = scan[scan.index(after: shut)...]
+        }
+        if values.isEmpty {
+            values = rest.split(separator: "\n").filter { $0.hasPrefix("  - ") }
+                .map { String($0.dropFirst(4)) }
+        }
+        // Options without fixed values that can fail to parse are all whole numbers.
+        if values.isEmpty, value.first == relativeMinus {
+            return "\(field): '\(value)' is negative; give a whole number of 0 or more"
+        }
+        let noun =
+            valueNouns[valueName] ?? (values.isEmpty ? "a whole number" : "an accepted value")
+        var text = "\(field): '\(value)' is not \(noun)"
+        if !values.isEmpty {
+            let list = values.count == 1
+                ? values[0] : values.dropLast().joined(separator: ", ") + " or " + values.last!
+            text += Suggestion.didYouMean(value, in: values) + "; use " + list
+        }
+        return text
+    }
+
     /// Turns an argument-parser message into one line in the console's voice.
     static func tidy(parseMessage: String, words: [String]) -> String {
         var lines = parseMessage.split(separator: "\n").map(String.init)
         lines.removeAll { $0.hasPrefix("Usage:") || $0.hasPrefix("  See") || $0.isEmpty }
         var message = lines.first ?? "could not read the command"
         if message.hasPrefix("Error: ") { message.removeFirst(7) }
-        if let f = message.first { message = f.lowercased() + message.dropFirst() }
-        let known = RootCommand.configuration.subcommands.map { $0._commandName }
+        if message.hasPrefix("The value '") {
+            // The bullet list of accepted values is on the lines after.
+            let whole = ([message] + lines.dropFirst()).joined(separator: "\n")
+            if let tidied = tidy(invalidValue: whole) { return tidied }
+        }
+        // A sentence starts in lower case; a field name (WEEK:) keeps its capitals.
+        if let f = message.first, message.dropFirst().first?.isUppercase != true {
+            message = f.lowercased() + message.dropFirst()
+        }
+        let known = Grammar.root.subcommands.map(\.name)
         let name = words[0].lowercased()
         // Never repeat a stray word back: it may be personal data typed in the wrong place.
         if message.hasPrefix("unexpected argument") {
             message = "unexpected extra word(s); quote text that has spaces"
         }
-        if let type = RootCommand.configuration.subcommands.first(where: { $0._commandName == name }) {
-            let subs = type.configuration.subcommands.map { $0._commandName }
+        if let command = Grammar.root.subcommand(name) {
+            let subs = command.subcommands.map(\.name)
             let sub = words.count > 1 && subs.contains(words[1].lowercased()) ? " " + words[1].lowercased() : ""
             return "\(message) (see 'help \(name)\(sub)')"
         }

@@ -217,7 +217,7 @@ enum CommandTree {
     static func path(of type: any Any.Type) -> String {
         func search(_ node: any ParsableCommand.Type, prefix: [String]) -> [String]? {
             for sub in node.configuration.subcommands {
-                let words = prefix + [sub._commandName]
+                let words = prefix + [Grammar.name(of: sub)]
                 if ObjectIdentifier(sub) == ObjectIdentifier(type) { return words }
                 if let found = search(sub, prefix: words) { return found }
             }

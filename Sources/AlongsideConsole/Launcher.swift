@@ -1,71 +1,85 @@
 import AlongsideCore
 import AlongsideStore
+import ArgumentParser
 import Foundation
 
-/// `alongside [--db PATH] [--user NAME] [--config PATH] [-c COMMAND]… [--bail]
-/// [--format F] [COMMAND WORDS…]`: reads the program's own options, opens the session
+/// `alongside [--db PATH] [--site NAME] [--user NAME] [--config PATH] [-c COMMAND]… [--bail]
+/// [--format F] [--version] [COMMAND WORDS…]`: reads the program's own options, opens the session
 /// when first needed, and runs the REPL, the `-c` commands or a script on standard input.
 public enum Launcher {
-    /// The options on alongside's own command line.
-    struct Options {
-        var db: String?
-        var user: String?
-        var config: String?
+    /// The options on alongside's own command line, parsed by swift-argument-parser.
+    struct Options: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "alongside", helpNames: [])
+
+        @Option(help: "The database file.") var db: String?
+        @Option(help: "The emergency department this console serves.") var site: String?
+        @Option(help: "The acting user.") var user: String?
+        @Option(help: "A site.conf file.") var config: String?
+        @Option(name: [.customShort("c"), .customLong("command")], help: "A command to run.")
         var commands: [String] = []
-        var bail = false
-        var format: OutputFormat?
-        var trailing: [String] = []
+        @Flag(help: "Stop at the first failing command.") var bail = false
+        @Option(help: "The default output format.") var format: OutputFormat?
+        @Flag(name: [.customShort("h"), .customLong("help")], help: "Show the usage.")
         var help = false
-        var version = false
+        @Flag(help: "Show the version.") var version = false
+        @Argument(parsing: .captureForPassthrough, help: "A command to run, as words.")
+        var trailing: [String] = []
+
+        init() {}
+
+        /// The options of `alongside --db PATH` (for in-process tests).
+        init(db: String) {
+            do { self = try Self.parse(["--db", db]) } catch {
+                preconditionFailure("--db \(db) cannot be parsed: \(error)")
+            }
+        }
+
+        func validate() throws {
+            if let first = trailing.first, first.hasPrefix("-"), first != "-" {
+                let name = String(first.prefix { $0 != "=" })
+                let names = Grammar.build(Self.self).optionNames
+                throw CommandError(
+                    "unknown option '\(first)'" + Suggestion.didYouMean(name, in: names))
+            }
+            if let user { try Launcher.checkUserName(user) }
+            if let site, !SiteName.isValid(site) {
+                throw CommandError(
+                    "--site: '\(site)' is not a site name (letters, digits and '-', at most 32)")
+            }
+        }
     }
 
     static let usage = """
-        usage: alongside [--db PATH] [--user NAME] [--config FILE] [-c COMMAND]... [--bail]
-                         [--format table|csv|json] [COMMAND [ARGS...]]
+        usage: alongside [--db PATH] [--site NAME] [--user NAME] [--config FILE]
+                         [-c COMMAND]... [--bail] [--format table|csv|json] [--version]
+                         [COMMAND [ARGS...]]
         With no command and a terminal: the interactive console. Commands can also come on
         standard input, one per line. 'alongside help' lists the commands.
         """
 
+    /// Reads alongside's own command line; throws a `CommandError` worded for a person.
     static func parse(_ args: [String]) throws -> Options {
-        var o = Options()
-        var i = 0
-        func value(_ name: String) throws -> String {
-            i += 1
-            guard i < args.count else { throw CommandError("\(name) needs a value") }
-            return args[i]
+        if let repeated = Grammar.repeatedOption(
+            in: args, of: Grammar.build(Options.self), stopAtWord: true)
+        {
+            throw CommandError(Console.givenTwice(repeated.option, values: repeated.values))
         }
-        while i < args.count {
-            let a = args[i]
-            var name = a
-            var inline: String? = nil
-            if a.hasPrefix("--"), let eq = a.firstIndex(of: "=") {
-                name = String(a[..<eq])
-                inline = String(a[a.index(after: eq)...])
+        do {
+            return try Options.parse(args)
+        } catch {
+            var message = Options.message(for: error)
+            if message.hasPrefix("Error: ") { message.removeFirst(7) }
+            if let tidied = Console.tidy(invalidValue: message) { throw CommandError(tidied) }
+            if message.hasPrefix("Missing value for '") {
+                let name = message.dropFirst(19).prefix { $0 != " " && $0 != "'" }
+                throw CommandError("\(name) needs a value")
             }
-            func v() throws -> String { try inline ?? value(name) }
-            switch name {
-            case "--db": o.db = try v()
-            case "--user": o.user = try v()
-            case "--config": o.config = try v()
-            case "-c", "--command": o.commands.append(try v())
-            case "--bail": o.bail = true
-            case "--format":
-                let f = try v()
-                o.format = try OutputFormat.parse(f, allowed: OutputFormat.allCases)
-            case "-h", "--help": o.help = true
-            case "--version": o.version = true
-            default:
-                if a.hasPrefix("-") && a != "-" {
-                    throw CommandError(
-                        "unknown option '\(a)'"
-                            + Suggestion.didYouMean(name, in: ["--db", "--user", "--config", "--bail", "--format", "--help"]))
-                }
-                o.trailing = Array(args[i...])
-                return o
+            if let f = message.first, f.isUppercase {
+                message = f.lowercased() + message.dropFirst()
             }
-            i += 1
+            throw CommandError(message)
         }
-        return o
     }
 
     /// The database path: --db, else $ALONGSIDE_DB, else ~/.local/share/alongside/alongside.sqlite.
@@ -172,6 +186,7 @@ public enum Launcher {
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
             databasePath: dbPath)
         session.environment = env
+        session.siteOption = options.site?.lowercased()
         session.warnings += settingsWarnings
         session.interactive = interactive
         // A new database makes its creator admin.
@@ -250,7 +265,6 @@ public enum Launcher {
         let options: Options
         do {
             options = try parse(arguments)
-            if let user = options.user { try checkUserName(user) }
         } catch {
             Output.err("error: \(Console.describe(error))\n\(usage)\n")
             return 2

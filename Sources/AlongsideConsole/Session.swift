@@ -56,6 +56,10 @@ public final class Session {
     public var environment: [String: String] = [:]
     /// Notes to print on standard error after the command (warnings).
     var warnings: [String] = []
+    /// The site named by `alongside --site NAME`, if any.
+    public var siteOption: String?
+    /// The emergency department this console serves: `--site`, else the `site` setting.
+    public var site: String { siteOption ?? config.site }
 
     /// Makes a session.
     public init(

@@ -6,6 +6,7 @@ import Foundation
 /// `allocate`: the exact batch proposal for everyone waiting.
 struct Allocate: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "allocate",
         abstract: "Propose mentors for everyone waiting at once (exact); --confirm assigns them.",
         discussion: """
             Matches as many waiting people as possible and, among those allocations, maximises \

@@ -5,6 +5,7 @@ import Foundation
 /// `assign P M`: give a presentation to a mentor.
 struct Assign: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "assign",
         abstract: "Give a presentation to a mentor.",
         discussion: """
             The mentor must pass every hard rule at the time of assignment (see 'help match'); \

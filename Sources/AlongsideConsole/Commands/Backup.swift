@@ -6,6 +6,7 @@ import Foundation
 /// `backup FILE`.
 struct Backup: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "backup",
         abstract: "Write an online, consistent copy of the database (mode 0600).",
         discussion: """
             Safe while others are using the database. The copy is written beside FILE under a \

@@ -5,6 +5,7 @@ import Foundation
 /// `bench assign`: the solver on a weight matrix from a file (spec §10).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Benchmark entry points (no database needed).",
         subcommands: [BenchAssignCommand.self])
 }

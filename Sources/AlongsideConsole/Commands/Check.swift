@@ -6,6 +6,7 @@ import Foundation
 /// `check`.
 struct Check: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check the database's integrity and the audit log's chain.")
     static let requiredRole = Role.admin
 

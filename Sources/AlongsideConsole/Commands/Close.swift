@@ -5,6 +5,7 @@ import Foundation
 /// `close P OUTCOME`: end a presentation.
 struct Close: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "close",
         abstract: "End a presentation with an outcome.",
         discussion: """
             Outcomes: supported-discharged, admitted, referred-community, referred-cmht (these \
@@ -20,19 +21,13 @@ struct Close: ConsoleCommand {
 
     @Argument(help: "The presentation, e.g. P12.")
     var presentation: String
-    @Argument(help: "The outcome code.")
-    var outcome: String
+    @Argument(help: "The outcome code (help outcomes).")
+    var outcome: Outcome
     @Option(help: "When it ended (default now).")
     var at: String?
 
     func execute(_ session: Session) throws -> String {
         let now = session.now
-        let codes = Outcome.allCases.map(\.rawValue)
-        guard let outcome = Outcome(rawValue: self.outcome.lowercased()) else {
-            throw CommandError(
-                "OUTCOME: unknown outcome '\(self.outcome)'" + Suggestion.didYouMean(self.outcome, in: codes)
-                    + "; use one of \(codes.joined(separator: ", "))")
-        }
         let when = try at.map { try session.time($0, option: "--at") } ?? now
         if when > now { throw CommandError.field("--at", "is in the future") }
         return try session.write("close") { tx in

@@ -5,6 +5,7 @@ import Foundation
 /// `decline P`: the assigned mentor cannot take the presentation.
 struct Decline: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decline",
         abstract: "The assigned mentor cannot take a presentation; it waits again.",
         discussion: """
             The mentor is left out of this person's matches from now on; the wait clock keeps \

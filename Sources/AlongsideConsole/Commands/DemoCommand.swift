@@ -40,19 +40,22 @@ struct DemoGenerate: ConsoleCommand {
     @Option(help: "Weeks of shifts before now (default 4, at most --weeks).")
     var shiftWeeks: Int = 4
 
-    func execute(_ session: Session) throws -> String {
+    func validate() throws {
         guard (1...100_000).contains(mentors) else {
-            throw CommandError.field("--mentors", "give a number from 1 to 100000")
+            throw invalid("--mentors", "give a number from 1 to 100000")
         }
         guard (0...1000).contains(weeks) else {
-            throw CommandError.field("--weeks", "give a number of weeks from 0 to 1000")
+            throw invalid("--weeks", "give a number of weeks from 0 to 1000")
         }
         guard (0...100_000).contains(perDay) else {
-            throw CommandError.field("--per-day", "give a number from 0 to 100000")
+            throw invalid("--per-day", "give a number from 0 to 100000")
         }
         guard (0...52).contains(shiftWeeks) else {
-            throw CommandError.field("--shift-weeks", "give a number of weeks from 0 to 52")
+            throw invalid("--shift-weeks", "give a number of weeks from 0 to 52")
         }
+    }
+
+    func execute(_ session: Session) throws -> String {
         let now = session.now
         let data = DemoGenerator.generate(
             DemoParameters(

@@ -14,7 +14,7 @@ struct ExportCommand: ParsableCommand {
 /// The options both exports take.
 struct ExportOptions: ParsableArguments {
     @Option(help: "The week, YYYY-Www (default: the last complete week).")
-    var week: String?
+    var week: ISOWeek?
     @Option(help: "Write the export to this file (mode 0600) instead of printing it.")
     var out: String?
 }
@@ -70,7 +70,7 @@ struct ExportFHIR: ConsoleCommand {
     func execute(_ session: Session) throws -> String {
         let now = session.now
         return try ExportRun.run(
-            kind: "fhir", week: options.week, out: options.out, session: session,
+            kind: "fhir", week: options.week?.description, out: options.out, session: session,
             // A presentation registered in error is sent as entered-in-error, so a system
             // that took it from an earlier export can remove it.
             includingVoided: true
@@ -115,7 +115,7 @@ struct ExportECDS: ConsoleCommand {
 
     func execute(_ session: Session) throws -> String {
         try ExportRun.run(
-            kind: "ecds", week: options.week, out: options.out, session: session
+            kind: "ecds", week: options.week?.description, out: options.out, session: session
         ) {
             _, presentations, _ in
             let doc = CSV.document(

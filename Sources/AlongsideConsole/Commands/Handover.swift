@@ -24,6 +24,12 @@ struct Handover: ConsoleCommand {
 
     @OptionGroup var output: FormatOption
 
+    func validate() throws {
+        if output.format == .csv {
+            throw invalid("--format", "'csv' is not a format here; use table or json")
+        }
+    }
+
     /// Shifts ending this soon with people still open are listed.
     static let endingSoonMinutes = 60
     /// Open presentations older than this are stale.

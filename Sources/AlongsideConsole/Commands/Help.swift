@@ -5,6 +5,7 @@ import Foundation
 /// `help [COMMAND]`.
 struct Help: StandaloneCommand {
     static let configuration = CommandConfiguration(
+        commandName: "help",
         abstract: "List the commands, or explain one: help COMMAND.")
 
     @Argument(help: "A command, e.g. register or 'mentor add', or a topic: times, tags, localities, outcomes, formats.")
@@ -30,18 +31,18 @@ struct Help: StandaloneCommand {
             var t = TextTable(["locality", "name"])
             for l in places.localities { t.add([l.id, l.name]) }
             return "Localities (--locality, --localities):\n" + t.render(style: Style(enabled: false))
-        case "quit", "exit": return "quit (or Ctrl-D): leave the console."
-        case "help": return overview()
         default: break
         }
         var type: any ParsableCommand.Type = RootCommand.self
         var path: [String] = []
-        for word in words {
-            guard let sub = type.configuration.subcommands.first(where: { $0._commandName == word }) else {
+        for word in words.map({ $0 == "exit" ? "quit" : $0 }) {
+            let subs = type.configuration.subcommands
+            guard let sub = subs.first(where: { Grammar.name(of: $0) == word }) else {
                 if path.isEmpty {
-                    let names = RootCommand.configuration.subcommands.map { $0._commandName }
+                    let names = Grammar.root.subcommands.map(\.name)
                     throw CommandError(
-                        "no command or topic '\(word)'" + Suggestion.didYouMean(word, in: names + ["times", "tags", "localities", "outcomes", "formats"])
+                        "no command or topic '\(word)'"
+                            + Suggestion.didYouMean(word, in: names + topics)
                             + "; type 'help' for the list")
                 }
                 break
@@ -52,60 +53,79 @@ struct Help: StandaloneCommand {
         return RootCommand.helpMessage(for: type, columns: 100)
     }
 
-    /// The list of commands, grouped by who uses them.
+    /// The topics `help` explains besides the commands.
+    static let topics = ["times", "tags", "localities", "outcomes", "formats"]
+
+    /// Where each command is listed in the overview; a command of the tree not named here
+    /// is listed under "Other", so none is ever missing.
+    static let groups: [(title: String, commands: [String])] = [
+        ("At the desk", [
+            "register", "match", "assign", "decline", "seen", "close", "unassign", "void", "edit",
+            "reopen", "queue", "board", "allocate", "show", "find", "handover",
+        ]),
+        ("Referrals", ["services", "refer", "referral"]),
+        ("The roster", ["mentors", "mentor", "shift", "leave", "roster", "presentations"]),
+        ("Reports", ["summary", "export"]),
+        ("Administration", [
+            "staff", "audit", "backup", "check", "config", "retention", "hold", "subject-access",
+            "bench", "demo",
+        ]),
+        ("The console", ["help", "quit"]),
+    ]
+
+    /// The list of commands, grouped by who uses them, derived from the grammar: each
+    /// command with its subcommands and its abstract.
     static func overview() -> String {
-        let groups: [(String, [(String, String)])] = [
-            ("At the desk", [
-                ("register", "record a person presenting; shows the best available mentors"),
-                ("match P [--explain]", "rank the available mentors for P"),
-                ("assign P M", "give P to mentor M"),
-                ("decline P", "the assigned mentor cannot take P; P waits again"),
-                ("seen P", "the mentor has met P: stops the wait clock"),
-                ("close P OUTCOME", "end P with an outcome (help outcomes)"),
-                ("queue", "everyone not yet seen, longest wait first"),
-                ("allocate [--confirm]", "best mentors for everyone waiting at once"),
-                ("show P | show M", "one record with its history"),
-            ]),
-            ("The roster", [
-                ("mentors", "the roster: load, available now, next shift, DBS recheck"),
-                ("mentor add|edit|pause|resume|retire", "keep the roster"),
-                ("shift add | weekly | remove", "put a mentor on duty, or take shifts off"),
-                ("leave M FROM TO", "a mentor is away"),
-                ("roster import MENTORS.csv [SHIFTS.csv]", "load mentors and shifts from CSV"),
-                ("roster export DIR", "write mentors.csv and shifts.csv"),
-                ("roster week [DATE]", "the week's cover hour by hour, gaps and uncovered tags"),
-                ("presentations import FILE", "load historic presentations from CSV"),
-            ]),
-            ("Reports", [
-                ("summary week [YYYY-Www]", "the weekly wait-time summary (md, html reports)"),
-                ("summary trend [--weeks N]", "week by week: within target, median, 90th pct (md, html)"),
-            ]),
-            ("Administration", [
-                ("staff add|remove|pin|list", "who may do what; your PIN"),
-                ("audit [verify] | audit anchor", "the change log, a check that it is unbroken, its head to keep"),
-                ("backup FILE | check", "an online copy; an integrity check of records and log"),
-                ("config show | config set KEY VALUE", "the site's settings, kept in the database"),
-                ("retention [--years N]", "remove identifiers from old closed presentations"),
-                ("hold P --reason TEXT | hold release P", "keep P's identifiers past retention"),
-                ("bench assign", "the solver on a weight matrix (benchmarks)"),
-                ("demo generate", "a synthetic roster and history on an empty database"),
-            ]),
-        ]
+        let commands = Grammar.root.subcommands
+        var sections = groups.map { group in
+            (group.title, group.commands.compactMap { Grammar.root.subcommand($0) })
+        }
+        let listed = Set(groups.flatMap(\.commands))
+        let rest = commands.filter { !listed.contains($0.name) }
+        if !rest.isEmpty { sections.append(("Other", rest)) }
         var out = "Alongside: pair people presenting at A&E with an available peer mentor.\n"
-        for (title, commands) in groups {
+        let column = 26
+        for (title, commands) in sections where !commands.isEmpty {
             out += "\n\(title):\n"
-            let width = commands.map { $0.0.count }.max() ?? 0
-            for (c, d) in commands {
-                out += "  " + c + String(repeating: " ", count: width - c.count + 2) + d + "\n"
+            for c in commands {
+                let label = c.subcommands.isEmpty
+                    ? c.name : c.name + " " + c.subcommands.map(\.name).joined(separator: "|")
+                let abstract =
+                    c.abstract.hasSuffix(".") ? String(c.abstract.dropLast()) : c.abstract
+                let lines = wrap(abstract, width: 98 - column)
+                let indent = String(repeating: " ", count: column + 2)
+                if label.count + 2 > column {
+                    out += "  \(label)\n"
+                } else {
+                    out += "  " + label + String(repeating: " ", count: column - label.count)
+                        + lines[0] + "\n"
+                }
+                let rest = label.count + 2 > column ? lines[...] : lines.dropFirst()
+                for line in rest { out += indent + line + "\n" }
             }
         }
-        out += """
-
-            help COMMAND explains a command with examples; help times, help tags, \
-            help localities, help outcomes and help formats explain the values. \
+        let closing = """
+            help COMMAND (or COMMAND --help) explains a command with examples; help times, \
+            help tags, help localities, help outcomes and help formats explain the values. \
             quit or Ctrl-D leaves.
             """
+        out += "\n" + wrap(closing, width: 92).joined(separator: "\n")
         return out
+    }
+
+    /// `text` in lines of at most `width` characters, broken between words.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines
     }
 
     static let times = """

@@ -5,6 +5,7 @@ import Foundation
 /// `match P`: rank the available mentors for a presentation.
 struct Match: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "match",
         abstract: "Rank the available mentors for a presentation.",
         discussion: """
             Only mentors who pass every hard rule are ranked (active, DBS recheck not overdue, \

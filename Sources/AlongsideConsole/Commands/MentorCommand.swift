@@ -35,6 +35,12 @@ struct MentorFields: ParsableArguments {
         help: "A phone number for the desk (digits, spaces, +, -, parentheses; empty to remove).")
     var phone: String?
 
+    func validate() throws {
+        if let capacity, case .failure(let problem) = MentorRules.capacity(capacity) {
+            throw invalid("--capacity", problem.description)
+        }
+    }
+
     /// Applies the given fields to `m`, validating each.
     func apply(to m: inout Mentor, session: Session) throws {
         if let name {

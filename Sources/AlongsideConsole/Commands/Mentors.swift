@@ -5,6 +5,7 @@ import Foundation
 /// `mentors`: the roster.
 struct Mentors: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "mentors",
         abstract: "The roster: caseload, capacity, available now, next shift, DBS recheck.",
         discussion: """
             Retired mentors are hidden unless --all is given. DBS rechecks due within 60 days \

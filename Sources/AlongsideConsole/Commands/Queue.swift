@@ -5,6 +5,7 @@ import Foundation
 /// `queue`: everyone not yet seen.
 struct Queue: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "Everyone not yet seen: wait so far, target breaches first, best candidate.",
         discussion: """
             People past the target come first (marked !), then those waiting \

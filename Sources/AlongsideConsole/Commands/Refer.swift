@@ -106,21 +106,14 @@ struct ReferralCommand: ConsoleCommand {
     @Argument(help: "The service id the referral is to.")
     var service: String
     @Argument(help: "accepted, declined, cancelled, attended, did-not-attend or completed.")
-    var status: String
+    var status: ReferralStatus
     @Option(help: "When it happened (default now).")
     var at: String?
     @OptionGroup var output: FormatOption
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
-        let steps = ReferralStatus.allCases.filter { $0 != .requested }.map(\.rawValue)
-        guard let target = ReferralStatus(rawValue: status.lowercased()), target != .requested
-        else {
-            throw CommandError.field(
-                "STATUS",
-                "'\(status)' is not a referral step; give one of \(steps.joined(separator: ", "))"
-                    + Suggestion.didYouMean(status.lowercased(), in: steps))
-        }
+        let target = status
         let now = session.now
         let when = try at.map { try session.time($0, option: "--at") } ?? now
         if when > now { throw CommandError.field("--at", "is in the future") }

@@ -5,6 +5,7 @@ import Foundation
 /// `register`: record a presentation and show the best available mentors.
 struct Register: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "register",
         abstract: "Record a person presenting and show the best available mentors.",
         discussion: """
             The wait clock starts at --at (default: now). Needs are lived-experience tags \

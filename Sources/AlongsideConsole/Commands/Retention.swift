@@ -6,6 +6,7 @@ import Foundation
 /// `retention [--years N] [--dry-run]`: remove identifiers from old closed presentations.
 struct Retention: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retention",
         abstract: "Remove personal identifiers from presentations closed more than N years ago.",
         discussion: """
             With no --years it applies the retention_years setting (default 8), so it is safe \
@@ -35,6 +36,12 @@ struct Retention: ConsoleCommand {
     var dryRun = false
     @Flag(help: .hidden)
     var confirm = false
+
+    func validate() throws {
+        if let years, !(1...100).contains(years) {
+            throw invalid("--years", "give a whole number of years from 1 to 100")
+        }
+    }
 
     func execute(_ session: Session) throws -> String {
         let years = self.years ?? session.config.retentionYears

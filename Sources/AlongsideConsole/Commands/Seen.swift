@@ -5,6 +5,7 @@ import Foundation
 /// `seen P`: the mentor has met the person; stops the wait clock.
 struct Seen: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "seen",
         abstract: "Record that the mentor has met the person: stops the wait clock.",
         discussion: """
             Examples:

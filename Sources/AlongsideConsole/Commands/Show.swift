@@ -6,6 +6,7 @@ import Foundation
 /// `show P` / `show M`: one record with its history.
 struct Show: ConsoleCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "One presentation or mentor with its history.",
         discussion: """
             Showing a person's record is logged in the audit log.

@@ -33,13 +33,10 @@ struct StaffAdd: ConsoleCommand {
     static let requiredRole = Role.admin
 
     @Argument(help: "The user name.") var name: String
-    @Argument(help: "liaison, coordinator or admin.") var role: String
+    @Argument(help: "liaison, coordinator or admin.") var role: Role
 
     func execute(_ session: Session) throws -> String {
-        let roles = Role.allCases.map(\.rawValue)
-        guard let r = Role(rawValue: role.lowercased()) else {
-            throw CommandError.field("ROLE", "'\(role)' is not a role; use \(roles.joined(separator: ", "))" + Suggestion.didYouMean(role, in: roles))
-        }
+        let r = role
         guard let n = try Validate.text(name, option: "NAME", max: 64), !n.contains(" ") else {
             throw CommandError.field("NAME", "give a user name without spaces")
         }

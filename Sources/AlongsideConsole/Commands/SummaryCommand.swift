@@ -32,17 +32,17 @@ struct SummaryWeek: ConsoleCommand {
     static let requiredRole = Role.liaison
 
     @Argument(help: "The week, YYYY-Www (default: the last complete week).")
-    var week: String?
+    var week: ISOWeek?
     @Option(help: "Output format: table, csv, json, md or html.")
-    var format: String?
+    var format: OutputFormat?
     @Option(help: "Write the report to this file (mode 0600) instead of printing it.")
     var out: String?
     @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
     var publish = false
 
     func execute(_ session: Session) throws -> String {
-        let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
-        let w = try SummaryData.week(week, session: session)
+        let format = try session.format(self.format?.rawValue, allowed: OutputFormat.allCases)
+        let w = try SummaryData.week(week?.description, session: session)
         if publish {
             return try SummaryData.publishedWeek(w, format: format, out: out, session: session)
         }
@@ -94,18 +94,21 @@ struct SummaryTrend: ConsoleCommand {
     @Option(help: "How many weeks, 1 to 520 (default 12).")
     var weeks: Int = 12
     @Option(help: "Output format: table, csv, json, md or html.")
-    var format: String?
+    var format: OutputFormat?
     @Option(help: "Write the trend to this file (mode 0600) instead of printing it.")
     var out: String?
     @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
     var publish = false
 
-    func execute(_ session: Session) throws -> String {
-        let format = try session.format(self.format, allowed: [.table, .csv, .json, .md, .html])
+    func validate() throws {
         guard (1...Self.maxWeeks).contains(weeks) else {
-            throw CommandError.field(
+            throw invalid(
                 "--weeks", "\(weeks) is not between 1 and \(Self.maxWeeks); e.g. --weeks 12")
         }
+    }
+
+    func execute(_ session: Session) throws -> String {
+        let format = try session.format(self.format?.rawValue, allowed: OutputFormat.allCases)
         let last = session.calendar.lastCompleteWeek(now: session.now)
         // One week more than shown, for the first row's change.
         let first = last.adding(weeks: -weeks)

@@ -40,5 +40,5 @@ struct RootCommand: ParsableCommand {
 /// The `--format` option shared by every command that prints records.
 struct FormatOption: ParsableArguments {
     @Option(help: "Output format: table, csv or json.")
-    var format: String?
+    var format: RecordFormat?
 }

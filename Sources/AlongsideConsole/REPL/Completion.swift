@@ -28,84 +28,55 @@ final class CompletionWords: @unchecked Sendable {
         return (mentorIDs, presentationIDs)
     }
 
-    static let commands = [
-        "register", "match", "assign", "decline", "seen", "close", "queue", "allocate", "show",
-        "mentor", "mentors", "shift", "leave", "roster", "presentations", "summary", "audit",
-        "staff", "backup", "check", "retention", "config", "hold", "bench", "help", "quit",
-    ]
-    static let subcommands: [String: [String]] = [
-        "mentor": ["add", "edit", "pause", "resume", "retire"],
-        "shift": ["add", "weekly", "remove"],
-        "roster": ["import", "export", "week"],
-        "presentations": ["import"],
-        "summary": ["week", "trend"],
-        "audit": ["verify", "anchor"],
-        "config": ["show", "set"],
-        "hold": ["release"],
-        "staff": ["add", "remove", "pin", "list"],
-        "bench": ["assign"],
-    ]
+    /// The command words, from the grammar.
+    static var commands: [String] { Grammar.root.subcommands.map(\.name) }
     /// Options whose value is a comma list (no space after a completed item).
     static let listOptions: Set<String> = ["--needs", "--experience", "--localities", "--languages"]
-    static let mentorOptions = [
-        "--name", "--gender", "--languages", "--localities", "--experience", "--capacity",
-        "--dbs-recheck-due", "--lead",
-    ]
-    static let options: [String: [String]] = [
-        "register": [
-            "--locality", "--needs", "--at", "--ref", "--nhs", "--age-band", "--gender",
-            "--mentor-gender", "--language", "--lead-mentor", "--ed-arrival", "--format",
-        ],
-        "match": ["--explain", "--format"],
-        "assign": ["--at", "--override"],
-        "decline": ["--reason"],
-        "seen": ["--at"],
-        "close": ["--at"],
-        "queue": ["--format"],
-        "allocate": ["--confirm", "--format"],
-        "show": ["--format"],
-        "mentors": ["--all", "--available", "--format"],
-        "mentor add": mentorOptions,
-        "mentor edit": mentorOptions + ["--no-lead"],
-        "shift weekly": ["--from", "--until"],
-        "roster week": ["--format"],
-        "summary week": ["--format", "--out"],
-        "summary trend": ["--weeks", "--format", "--out"],
-        "audit": ["--since", "--entity", "--detail", "--format"],
-        "staff list": ["--format"],
-        "bench assign": ["--input", "--maximize"],
-        "retention": ["--years", "--dry-run"],
-        "audit verify": ["--anchor"],
-        "hold": ["--reason"],
-        "config show": ["--format"],
-    ]
 
     /// The candidates for `word`, given the text before it.
     func complete(lineBeforeWord: String, word: String) -> [String] {
         let before = lineBeforeWord.split(separator: " ").map(String.init)
         let afterComma = lineBeforeWord.hasSuffix(",")
-        guard let first = before.first?.lowercased() else { return Self.commands }
-        if before.count == 1 && !afterComma, let subs = Self.subcommands[first] {
-            return subs + (Self.options[first] ?? [])
+        guard !before.isEmpty, let (command, depth) = Grammar.command(for: before) else {
+            return before.isEmpty ? Self.commands : []
         }
-        let path = before.count >= 2 && Self.subcommands[first]?.contains(before[1]) == true
-            ? "\(first) \(before[1])" : first
+        let path = command.words
+        if before.count == depth && !afterComma && !command.subcommands.isEmpty {
+            return command.subcommands.map(\.name) + command.optionNames
+        }
         // The option whose value is being typed (after a comma, the list's option).
         let valueOf = afterComma ? (before.count >= 2 ? before[before.count - 2] : nil) : before.last
         switch valueOf {
         case "--needs", "--experience": return tags
         case "--locality", "--localities": return localities
-        case "--format": return ["table", "csv", "json", "md", "html"]
         case "--mentor-gender", "--gender": return ["female", "male", "non-binary"]
         default: break
         }
-        if word.hasPrefix("-") { return Self.options[path] ?? [] }
+        if let valueOf, let option = command.arguments.first(where: { $0.names.contains(valueOf) }),
+            option.takesValue, !option.values.isEmpty
+        {
+            return option.values
+        }
+        if word.hasPrefix("-") { return command.optionNames }
+        // A positional argument with fixed values (an outcome, a role, a referral step).
+        let positionals = command.arguments.filter(\.isPositional)
+        var index = 0
+        var i = depth
+        while i < before.count {
+            if let option = command.arguments.first(where: { $0.names.contains(before[i]) }) {
+                i += option.takesValue ? 2 : 1
+            } else {
+                index += 1
+                i += 1
+            }
+        }
+        if index < positionals.count, !positionals[index].values.isEmpty {
+            return positionals[index].values
+        }
         let (mentors, presentations) = ids
         switch path {
         case "help":
-            return Self.commands + ["times", "tags", "localities", "outcomes", "formats"]
-        case "close" where before.count == 2:
-            return Outcome.allCases.map(\.rawValue)
+            return Self.commands + Help.topics
         case "assign" where before.count == 2:
             return mentors
         case "match", "assign", "decline", "seen", "close":

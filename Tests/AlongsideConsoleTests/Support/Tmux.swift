@@ -31,7 +31,7 @@ final class TmuxTerminal {
         p.waitUntilExit()
     }
 
-    deinit { try? tmux(["kill-server"], capture: false) }
+    deinit { _ = try? tmux(["kill-server"], capture: false) }
 
     /// Types `keys` (tmux key names such as `Enter`, `C-c`, or literal text with `literal`).
     func send(_ keys: String, literal: Bool = false) throws {
