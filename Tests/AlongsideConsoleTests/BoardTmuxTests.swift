@@ -24,7 +24,7 @@ struct BoardTmuxTests {
         @discardableResult
         func run(_ args: [String]) throws -> String {
             let path = FileManager.default.temporaryDirectory
-                .appendingPathComponent("tmux-\(UUID().uuidString)").path
+                .appendingPathComponent("tmux-\(TestNames.unique())").path
             defer { unlink(path) }
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)

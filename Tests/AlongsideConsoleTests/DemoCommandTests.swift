@@ -17,7 +17,7 @@ private final class DemoDesk {
 
     init(now: Date, user: String = "admin1", role: Role = .admin) throws {
         folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("alongside-demo-\(UUID().uuidString)")
+            .appendingPathComponent("alongside-demo-\(TestNames.unique())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
         let session = Session(

@@ -133,7 +133,7 @@ struct ImporterFuzzTests {
         let session = try Launcher.openSession(
             options: Launcher.Options(db: db), env: [:], style: Style(enabled: false), clock: { Date() })
         let console = Console(makeSession: { session }, out: { out += $0 }, err: { err += $0 })
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alongside-fuzz-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alongside-fuzz-\(TestNames.unique())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let mentors = """
             id,name,gender,languages,localities,experience,capacity,dbs_recheck_due,lead,status

@@ -16,7 +16,7 @@ private final class Desk {
 
     init(now: Date, user: String = "coord", role: Role = .coordinator) throws {
         folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("alongside-roster-\(UUID().uuidString)")
+            .appendingPathComponent("alongside-roster-\(TestNames.unique())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("db.sqlite").path)
         session = Session(

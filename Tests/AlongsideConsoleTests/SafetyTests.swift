@@ -25,12 +25,12 @@ struct SafetyTests {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: "/dev/shm", isDirectory: &isDir), isDir.boolValue
         else { return tempDB() }
-        return "/dev/shm/alongside-fuzz-\(UUID().uuidString)/db.sqlite"
+        return "/dev/shm/alongside-fuzz-\(TestNames.unique())/db.sqlite"
     }
 
     static func tempDB() -> String {
         let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("alongside-safety-\(UUID().uuidString)")
+            .appendingPathComponent("alongside-safety-\(TestNames.unique())")
         return dir.appendingPathComponent("db.sqlite").path
     }
 

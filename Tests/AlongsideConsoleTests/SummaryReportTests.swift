@@ -90,7 +90,7 @@ private final class SummaryFixture {
 
     init(importFixture: Bool = true) throws {
         folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("alongside-summary-\(UUID().uuidString)")
+            .appendingPathComponent("alongside-summary-\(TestNames.unique())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try SQLiteStore(path: folder.appendingPathComponent("site.sqlite").path)
         let clock = FixtureClock()
