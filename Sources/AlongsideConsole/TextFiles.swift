@@ -8,19 +8,22 @@ enum TextFiles {
     /// with advice; errors name `field` (the option or argument that gave the path).
     static func read(_ path: String, field: String) throws -> String {
         let full = (path as NSString).expandingTildeInPath
+        // A problem with a file is named by the file, as every problem in one is
+        // (`FILE:LINE:`); an option names it too where one gave the path.
+        let name = field.hasPrefix("--") ? "\(field): \(path)" : path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: full, isDirectory: &isDir) else {
-            throw CommandError.field(field, "no file '\(path)'; check the name and folder")
+            throw CommandError("\(name): no such file; check the name and folder")
         }
         if isDir.boolValue {
-            throw CommandError.field(field, "'\(path)' is a folder; give the file in it")
+            throw CommandError("\(name): is a folder; give the file in it")
         }
         guard let data = FileManager.default.contents(atPath: full) else {
-            throw CommandError.field(field, "cannot read '\(path)'")
+            throw CommandError("\(name): cannot be read (check its permissions)")
         }
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
-            throw CommandError.field(
-                field, "'\(path)' is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
+            throw CommandError(
+                "\(name): is UTF-16 text; save it from the spreadsheet as 'CSV UTF-8'")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             // Like every other problem in a file, it is reported at its line.

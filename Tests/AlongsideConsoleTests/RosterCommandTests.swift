@@ -141,7 +141,8 @@ struct RosterCommandTests {
         #expect(try d.mentors().isEmpty)
         #expect(try d.shifts().isEmpty)
         let missing = d.run("roster import \(d.folder.path)/nope.csv")
-        #expect(missing.err.contains("MENTORS.csv: no file '"))
+        // Named by the file, not by a placeholder (issue 10).
+        #expect(missing.err == "error: \(d.folder.path)/nope.csv: no such file; check the name and folder\n", "\(missing.err)")
     }
 
     @Test("importing a mentor already on the roster updates it, and the audit shows the change")
