@@ -139,120 +139,11 @@ public enum RosterFiles {
         return draft
     }
 
-    // MARK: - Stage 2: against the database
-
-    /// Checks the draft against what is stored and works out the changes: a mentor the
-    /// database holds is updated (columns the file lacks keep their stored values), a shift
-    /// must name a mentor in the file or the database and overlap none stored (one stored
-    /// exactly is skipped). Returns every error of both stages, or the plan.
-    ///
-    /// - Parameters:
-    ///   - draft: what `read` returned (its errors are carried over).
-    ///   - existingMentors: every stored mentor.
-    ///   - existingShifts: the stored shifts overlapping `draft.shiftSpan` (more are fine).
-    ///   - today: the site-local date, for DBS recheck warnings.
-    public static func plan(
-        _ draft: RosterDraft, existingMentors: [Mentor], existingShifts: [Shift],
-        today: LocalDate
-    ) -> Result<RosterPlan, RosterRejection> {
-        var errors = draft.errors
-        var plan = RosterPlan()
-        var stored: [String: Mentor] = [:]
-        for m in existingMentors { stored[m.id.lowercased()] = m }
-
-        for row in draft.mentors {
-            let key = row.mentor.id.lowercased()
-            var m = row.mentor
-            if let before = stored[key] {
-                m = merge(row.mentor, onto: before, columns: draft.mentorColumns)
-                if m == before {
-                    plan.unchangedMentors.append(m)
-                } else {
-                    plan.updatedMentors.append((before, m))
-                }
-            } else {
-                plan.newMentors.append(m)
-            }
-            if m.status != .retired, m.dbsOverdue(on: today), let due = m.dbsRecheckDue {
-                plan.warnings.append(
-                    "\(draft.mentorsFile):\(row.line): \(m.id)'s DBS recheck was due \(due): "
-                        + "stored, but never offered until the date is updated")
-            }
-        }
-
-        if let shiftsFile = draft.shiftsFile {
-            var storedShifts: [String: [TimeSpan]] = [:]
-            for s in existingShifts {
-                storedShifts[s.mentorID.lowercased(), default: []].append(s.span)
-            }
-            let knownIDs = (Array(draft.mentorIDsInFile.values) + existingMentors.map(\.id))
-                .sorted()
-            for row in draft.shifts {
-                let key = row.shift.mentorID.lowercased()
-                guard let id = stored[key]?.id ?? draft.mentorIDsInFile[key] else {
-                    errors.append(
-                        RosterFileError(
-                            file: shiftsFile, line: row.line,
-                            message: "mentor_id: no mentor '\(row.shift.mentorID)' in "
-                                + "\(draft.mentorsFile) or on the roster"
-                                + Suggestion.didYouMean(row.shift.mentorID, in: knownIDs)))
-                    continue
-                }
-                let span = row.shift.span
-                let clashes = (storedShifts[key] ?? []).filter { $0.overlaps(span) }
-                if clashes == [span] {
-                    plan.shiftsAlreadyStored += 1
-                    continue
-                }
-                if let clash = clashes.first(where: { $0 != span }) ?? clashes.first {
-                    errors.append(
-                        RosterFileError(
-                            file: shiftsFile, line: row.line,
-                            message: "overlaps \(id)'s shift already on the roster, "
-                                + "\(describe(clash, draft.calendar))"
-                                + "; change the times in the file (a mentor's shifts may not "
-                                + "overlap)"))
-                    continue
-                }
-                plan.shifts.append(Shift(mentorID: id, span: span))
-            }
-            sortErrors(&errors, draft: draft)
-        }
-        if !draft.notes.isEmpty { plan.warnings = draft.notes + plan.warnings }
-        return errors.isEmpty ? .success(plan) : .failure(RosterRejection(errors: errors))
-    }
-
-    // MARK: - Writing
-
-    /// The mentors file for `roster export` (spec §5 columns, `\n` line ends).
-    public static func mentorsCSV(_ mentors: [Mentor]) -> String {
-        CSV.document(
-            header: mentorColumns,
-            rows: mentors.map { m in
-                [
-                    m.id, m.name, m.gender ?? "", m.languages.joined(separator: ";"),
-                    m.localities.joined(separator: ";"), m.experience.joined(separator: ";"),
-                    String(m.capacity), m.dbsRecheckDue?.description ?? "", m.lead ? "yes" : "no",
-                    m.status.rawValue, m.phone ?? "",
-                ]
-            })
-    }
-
-    /// The shifts file for `roster export`: times as ISO 8601 with the site's offset, so a
-    /// shift over a clock change reads back to the same instants.
-    public static func shiftsCSV(_ shifts: [Shift], calendar: SiteCalendar) -> String {
-        CSV.document(
-            header: shiftColumns,
-            rows: shifts.map {
-                [$0.mentorID, calendar.isoString($0.span.start), calendar.isoString($0.span.end)]
-            })
-    }
-
     // MARK: - Internals
 
     /// Rows of a table with a required set of columns; nil (and an error) when the text
     /// cannot be read as a table.
-    private static func table(
+    static func table(
         _ text: String, file: String, required: [String], known: [String],
         into draft: inout RosterDraft
     ) -> CSVTable? {
@@ -282,7 +173,7 @@ public enum RosterFiles {
         return table
     }
 
-    private static func readMentors(
+    static func readMentors(
         _ text: String, into draft: inout RosterDraft, tags: TagCatalog,
         localities: LocalityCatalog, _ progress: ((Int) -> Void)?
     ) {
@@ -390,7 +281,7 @@ public enum RosterFiles {
         }
     }
 
-    private static func readShifts(
+    static func readShifts(
         _ text: String, into draft: inout RosterDraft, calendar: SiteCalendar, now: Date,
         _ progress: ((Int) -> Void)?
     ) {
@@ -492,7 +383,7 @@ public enum RosterFiles {
     }
 
     /// Checks a `;` list of catalogue ids, adding one problem per unknown id.
-    private static func checkList(
+    static func checkList(
         _ text: String, column: String, what: String, known: [String], problems: inout [String]
     ) -> [String] {
         var result: [String] = []
@@ -515,14 +406,14 @@ public enum RosterFiles {
         return unique(result)
     }
 
-    private static func unique(_ items: [String]) -> [String] {
+    static func unique(_ items: [String]) -> [String] {
         var seen = Set<String>()
         return items.filter { seen.insert($0).inserted }
     }
 
     /// Why free text is refused, or nil.
     /// Why a date field is refused, with a hint for the forms spreadsheets write.
-    private static func dateProblem(_ text: String) -> String {
+    static func dateProblem(_ text: String) -> String {
         let parts = text.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
         if parts.count == 3, parts[2].count == 4, parts.allSatisfy({ Int($0) != nil }) {
             return "'\(text)' is not a date in the form YYYY-MM-DD (for 31/12/2026 write "
@@ -541,7 +432,7 @@ public enum RosterFiles {
     }
 
     /// Orders errors by file (mentors first), then line.
-    private static func sortErrors(_ errors: inout [RosterFileError], draft: RosterDraft) {
+    static func sortErrors(_ errors: inout [RosterFileError], draft: RosterDraft) {
         let indexed = errors.enumerated().sorted { a, b in
             let fa = a.element.file == draft.mentorsFile ? 0 : 1
             let fb = b.element.file == draft.mentorsFile ? 0 : 1
