@@ -1,4 +1,5 @@
 import AlongsideCore
+import ArgumentParser
 import AlongsideStore
 import Foundation
 
@@ -82,4 +83,12 @@ extension Session {
         }
         return problems
     }
+}
+
+/// What every correction of a presentation takes: the presentation and the required reason.
+struct CorrectionTarget: ParsableArguments {
+    @Argument(help: "The presentation, e.g. P12.")
+    var presentation: String
+    @Option(help: "Why (required; do not write names or NHS numbers).")
+    var reason: String?
 }

@@ -17,16 +17,13 @@ struct Reopen: ConsoleCommand {
             """)
     static let requiredRole = Role.liaison
 
-    @Argument(help: "The presentation, e.g. P12.")
-    var presentation: String
-    @Option(help: "Why (required; do not write names or NHS numbers).")
-    var reason: String?
+    @OptionGroup var target: CorrectionTarget
 
     func execute(_ session: Session) throws -> String {
-        let reason = try session.correctionReason(self.reason, example: "closed in error")
+        let reason = try session.correctionReason(target.reason, example: "closed in error")
         let now = session.now
         return try session.write("reopen") { tx in
-            var p = try session.presentation(presentation, in: tx)
+            var p = try session.presentation(target.presentation, in: tx)
             var canHold = true
             var why = ""
             if p.status == .closed, let m = p.mentorID, let state = try tx.mentorState(m, at: now) {

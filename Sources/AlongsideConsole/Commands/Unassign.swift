@@ -18,16 +18,13 @@ struct Unassign: ConsoleCommand {
             """)
     static let requiredRole = Role.liaison
 
-    @Argument(help: "The presentation, e.g. P12.")
-    var presentation: String
-    @Option(help: "Why (required; do not write names or NHS numbers).")
-    var reason: String?
+    @OptionGroup var target: CorrectionTarget
 
     func execute(_ session: Session) throws -> String {
-        let reason = try session.correctionReason(self.reason, example: "wrong mentor picked")
+        let reason = try session.correctionReason(target.reason, example: "wrong mentor picked")
         let now = session.now
         return try session.write("unassign") { tx in
-            var p = try session.presentation(presentation, in: tx)
+            var p = try session.presentation(target.presentation, in: tx)
             let mentor = try session.step { try p.unassign() }
             try tx.updatePresentation(p)
             try tx.insertCorrection(presentation: p.number, kind: "unassign", reason: reason)

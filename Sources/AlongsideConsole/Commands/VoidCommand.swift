@@ -18,16 +18,13 @@ struct VoidCommand: ConsoleCommand {
             """)
     static let requiredRole = Role.liaison
 
-    @Argument(help: "The presentation, e.g. P12.")
-    var presentation: String
-    @Option(help: "Why (required; do not write names or NHS numbers).")
-    var reason: String?
+    @OptionGroup var target: CorrectionTarget
 
     func execute(_ session: Session) throws -> String {
-        let reason = try session.correctionReason(self.reason, example: "registered twice")
+        let reason = try session.correctionReason(target.reason, example: "registered twice")
         let now = session.now
         return try session.write("void") { tx in
-            var p = try session.presentation(presentation, in: tx)
+            var p = try session.presentation(target.presentation, in: tx)
             let held = p.status == .assigned || p.status == .seen ? p.mentorID : nil
             try session.step { try p.void(at: now) }
             try tx.updatePresentation(p)
