@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -98,11 +99,23 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
+# CPU seconds (user + system) of the last finished child run by run(): on a machine shared
+# with other work the wall time varies with the load, the CPU time much less.
+LAST_CPU = [0.0]
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(cmd, stdin=None, check=True):
     """Runs cmd with stdin text; returns (seconds, stdout, stderr)."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    LAST_CPU[0] = children_cpu() - cpu_before
     if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({done.returncode}): "
                            f"{done.stderr.strip()[:2000]}")
@@ -142,12 +155,18 @@ class Bench:
               f"ratio {ratio:6.2f}x  {tgt:>7} {verdict} {note}", flush=True)
 
     def slope(self, measure, n1, n2, repeat=3):
-        """Best-of-repeat per-item time (ms) from t(n2) - t(n1)."""
+        """Best-of-repeat per-item time (ms) from t(n2) - t(n1); the CPU slope of the same
+        runs goes to self.cpu_ms."""
         best = float("inf")
+        best_cpu = float("inf")
         for _ in range(repeat):
             t1 = measure(n1)
+            c1 = LAST_CPU[0]
             t2 = measure(n2)
+            c2 = LAST_CPU[0]
             best = min(best, (t2 - t1) / (n2 - n1) * 1000)
+            best_cpu = min(best_cpu, (c2 - c1) / (n2 - n1) * 1000)
+        self.cpu_ms = best_cpu
         return best
 
     def fresh_copy(self, db, name):
@@ -244,9 +263,13 @@ COMMIT;
             return seconds
 
         ms = self.slope(ours, n1, n2)
+        cpu = self.cpu_ms
         base = self.slope(floor, n1, n2)
+        base_cpu = self.cpu_ms
         self.record("register + match + commit", ms, base, "ms", 1.5,
                     "(floor: one durable single-row commit)")
+        self.record("  the same, CPU time (user + sys)", cpu, base_cpu, "ms", None,
+                    "(CPU of the same runs; less affected by other load)")
         sql_only = self.slope(same_sql, n1, n2)
         self.record("  register's SQL in the sqlite3 shell", sql_only, base, "ms", None,
                     "(same reads and writes, rows printed to /dev/null)")
@@ -291,9 +314,12 @@ COMMIT;
             return seconds
 
         base = self.slope(floor, n1, n2)
+        base_cpu = self.cpu_ms
         week = self.slope(ours("summary week"), n1, n2)
         self.record(label, week, base, "ms", 2.0,
                     f"({summary['presentations']:,} rows in {summary['week']})")
+        self.record("  the same, CPU time (user + sys)", self.cpu_ms, base_cpu, "ms", None,
+                    "(CPU of the same runs)")
         if trend:
             same = (".output /dev/null\n"
                     "SELECT id, ref, nhs, locality, needs, arrived_at, ed_arrival, age_band, gender, "
@@ -314,6 +340,8 @@ COMMIT;
             t = self.slope(ours("summary trend --weeks 52"), 1, 3 if self.args.quick else 5, 2)
             self.record("summary trend --weeks 52", t, base, "ms", None,
                         "(baseline: one week's scan)")
+            self.record("  the same, CPU time (user + sys)", self.cpu_ms, base_cpu, "ms", None,
+                        "(CPU of the same runs)")
         return week, base, summary["presentations"]
 
     def bench_import(self, db):
@@ -354,11 +382,15 @@ FROM presentation WHERE closed_at IS NOT NULL ORDER BY id DESC LIMIT {rows};
     def bench_startup(self):
         runs = 15 if self.args.quick else 50
 
+        cpu = {}
+
         def median(cmd):
-            times = []
+            times, cpus = [], []
             for _ in range(runs):
                 t, _, _ = run(cmd)
                 times.append(t * 1000)
+                cpus.append(LAST_CPU[0] * 1000)
+            cpu[cmd[0]] = statistics.median(cpus)
             return statistics.median(times)
 
         median([str(self.bin), "-c", "help"])  # warm the page cache
@@ -366,6 +398,8 @@ FROM presentation WHERE closed_at IS NOT NULL ORDER BY id DESC LIMIT {rows};
         base = median([self.sqlite3, ":memory:", ".help"])
         self.record("start-up to first result", ours, base, "ms", 2.0,
                     f"(median of {runs}, incl. fork/exec; static Swift runtime)")
+        self.record("  start-up, CPU time (user + sys)", cpu[str(self.bin)], cpu[self.sqlite3],
+                    "ms", None, f"(median of {runs})")
         if self.args.dynamic:
             dynamic = REPO / ".build/release/alongside"
             print("  building the dynamically linked release build in .build…", flush=True)

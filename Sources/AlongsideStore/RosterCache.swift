@@ -21,6 +21,8 @@ final class RosterCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var snapshot: Snapshot?
+    /// Whether a command has already asked for a part of the roster (see ``keptRoster(_:)``).
+    private var askedBefore = false
 
     /// The roster as `db` holds it now: the kept snapshot when the version matches, else a
     /// fresh read (kept for the next command). Without a version (a database not yet at
@@ -40,5 +42,17 @@ final class RosterCache: @unchecked Sendable {
         let made = Snapshot(version: version ?? "", sorted: sorted, position: position)
         if version != nil { lock.withLock { snapshot = made } }
         return made
+    }
+
+    /// For a command that needs only some mentors (those on shift): the whole roster when it
+    /// is kept, or when this store has served such a command before (a long-running console
+    /// or script, where loading it once pays); nil for the first, so a one-shot process
+    /// (`alongside -c register …`) reads only the mentors it needs.
+    func keptRoster(_ db: Database) throws -> Snapshot? {
+        let first = lock.withLock {
+            defer { askedBefore = true }
+            return !askedBefore && snapshot == nil
+        }
+        return first ? nil : try roster(db)
     }
 }

@@ -70,9 +70,8 @@ struct SQLiteTransaction: StoreWriting {
         let loads = try caseloads()
         let signIns = try signInsCovering(time)
         let mentors: [Mentor]
-        if onShiftOnly, let roster {
+        if onShiftOnly, let kept = try roster?.keptRoster(db) {
             // The kept roster, in its natural order, for the ids with a shift covering t.
-            let kept = try roster.roster(db)
             mentors = shifts.keys.compactMap { kept.position[$0] }.sorted().map { kept.sorted[$0] }
         } else if onShiftOnly {
             mentors = try Row.cachedAll(
