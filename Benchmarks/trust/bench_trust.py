@@ -187,10 +187,12 @@ class Bench:
 
     def database(self, weeks, label):
         """A demo database (reused for the day unless --fresh); returns its path."""
+        if MENTORS != 5000:
+            label = f"{label}-{MENTORS}mentors"
         db = self.work / f"trust-{label}-{date.today().isoformat()}.sqlite"
         if db.exists() and not self.args.fresh:
             return db
-        for old in self.work.glob(f"trust-{label}-*.sqlite*"):
+        for old in self.work.glob(f"trust-{label}-????-??-??.sqlite*"):
             old.unlink()
         command = (f"demo generate --mentors {MENTORS} --weeks {weeks} --per-day {PER_DAY} "
                    f"--seed {SEED}")
@@ -471,6 +473,8 @@ def main():
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--mentors", type=int, default=5000,
+                        help="mentors in the demo databases (default 5000)")
     parser.add_argument("--dynamic", action="store_true",
                         help="also build and time the dynamically linked release binary")
     parser.add_argument("--only", default="",
@@ -478,6 +482,8 @@ def main():
                              "solver")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
+    global MENTORS
+    MENTORS = args.mentors
 
     def wanted(name, default=True):
         return name in only if only else default
