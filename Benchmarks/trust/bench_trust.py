@@ -16,7 +16,9 @@ the same process:
   trend      `summary trend --weeks 52`, per command (same baseline)        (no target)
   import     `presentations import` of 100,000 rows vs sqlite3 `.import` of the same CSV
              into a plain table                                             target <= 2x
-  startup    `alongside -c help` vs `sqlite3 :memory: .help`               target <= 3x
+  oneshot    one whole `alongside --db FILE -c "register …"` process vs one `sqlite3` process
+             doing one durable insert (median of 20 each)                   target <= 3x
+  startup    `alongside -c help` vs `sqlite3 :memory: .help`               target <= 2x
   growth     `summary week` at 10k, 100k and 1M presentations (should stay flat)
   plans      EXPLAIN QUERY PLAN of the console's hot queries
   solver     Benchmarks/assign/bench_assign.py
@@ -25,8 +27,11 @@ Per-command figures are slopes: the same command N1 and N2 times on standard inp
 process, (t(N2) - t(N1)) / (N2 - N1), so start-up and opening the database cancel out. The
 sqlite3 baselines are measured the same way. Options: --quick (smaller N, no growth, no
 solver), --only NAME[,NAME], --fresh (remake the databases), --work DIR (default
-.build/bench-trust), --bin PATH, --no-build, --static (also time start-up of a binary built
-with --static-swift-stdlib, in .build-static). Needs Python 3 and the sqlite3 shell
+.build/bench-trust), --bin PATH, --no-build, --dynamic (also time start-up of the default,
+dynamically linked release build in .build/release). The binary measured is the release
+build with the Swift runtime linked statically, as scripts/demo builds it:
+`swift build -c release --static-swift-stdlib --scratch-path .build-release`. Needs Python 3
+and the sqlite3 shell
 (apt-get install sqlite3); the solver part needs numpy and scipy.
 """
 
@@ -34,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -93,11 +99,23 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
+# CPU seconds (user + system) of the last finished child run by run(): on a machine shared
+# with other work the wall time varies with the load, the CPU time much less.
+LAST_CPU = [0.0]
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(cmd, stdin=None, check=True):
     """Runs cmd with stdin text; returns (seconds, stdout, stderr)."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    LAST_CPU[0] = children_cpu() - cpu_before
     if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({done.returncode}): "
                            f"{done.stderr.strip()[:2000]}")
@@ -107,7 +125,7 @@ def run(cmd, stdin=None, check=True):
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.bin = Path(args.bin) if args.bin else REPO / ".build/release/alongside"
+        self.bin = Path(args.bin) if args.bin else REPO / ".build-release/release/alongside"
         self.work = Path(args.work) if args.work else REPO / ".build/bench-trust"
         self.work.mkdir(parents=True, exist_ok=True)
         self.sqlite3 = shutil.which("sqlite3")
@@ -119,7 +137,8 @@ class Bench:
     # -- helpers ---------------------------------------------------------------------------
 
     def alongside(self, db, stdin=None, commands=(), check=True):
-        cmd = [str(self.bin), "--db", str(db), "--user", "bench"]
+        # As the operating-system user, who needs no PIN (a named --user would).
+        cmd = [str(self.bin), "--db", str(db)]
         for c in commands:
             cmd += ["-c", c]
         return run(cmd, stdin=stdin, check=check)
@@ -136,12 +155,18 @@ class Bench:
               f"ratio {ratio:6.2f}x  {tgt:>7} {verdict} {note}", flush=True)
 
     def slope(self, measure, n1, n2, repeat=3):
-        """Best-of-repeat per-item time (ms) from t(n2) - t(n1)."""
+        """Best-of-repeat per-item time (ms) from t(n2) - t(n1); the CPU slope of the same
+        runs goes to self.cpu_ms."""
         best = float("inf")
+        best_cpu = float("inf")
         for _ in range(repeat):
             t1 = measure(n1)
+            c1 = LAST_CPU[0]
             t2 = measure(n2)
+            c2 = LAST_CPU[0]
             best = min(best, (t2 - t1) / (n2 - n1) * 1000)
+            best_cpu = min(best_cpu, (c2 - c1) / (n2 - n1) * 1000)
+        self.cpu_ms = best_cpu
         return best
 
     def fresh_copy(self, db, name):
@@ -155,16 +180,19 @@ class Bench:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         con.close()
         shutil.copyfile(db, target)
+        os.chmod(target, 0o600)  # the console refuses a database every user can read
         return target
 
     # -- the databases ---------------------------------------------------------------------
 
     def database(self, weeks, label):
         """A demo database (reused for the day unless --fresh); returns its path."""
+        if MENTORS != 5000:
+            label = f"{label}-{MENTORS}mentors"
         db = self.work / f"trust-{label}-{date.today().isoformat()}.sqlite"
         if db.exists() and not self.args.fresh:
             return db
-        for old in self.work.glob(f"trust-{label}-*.sqlite*"):
+        for old in self.work.glob(f"trust-{label}-????-??-??.sqlite*"):
             old.unlink()
         command = (f"demo generate --mentors {MENTORS} --weeks {weeks} --per-day {PER_DAY} "
                    f"--seed {SEED}")
@@ -237,12 +265,36 @@ COMMIT;
             return seconds
 
         ms = self.slope(ours, n1, n2)
+        cpu = self.cpu_ms
         base = self.slope(floor, n1, n2)
+        base_cpu = self.cpu_ms
         self.record("register + match + commit", ms, base, "ms", 1.5,
                     "(floor: one durable single-row commit)")
+        self.record("  the same, CPU time (user + sys)", cpu, base_cpu, "ms", None,
+                    "(CPU of the same runs; less affected by other load)")
         sql_only = self.slope(same_sql, n1, n2)
         self.record("  register's SQL in the sqlite3 shell", sql_only, base, "ms", None,
                     "(same reads and writes, rows printed to /dev/null)")
+
+    def bench_oneshot(self, db):
+        """One whole process per register (start-up, open, checks, match, commit) against one
+        sqlite3 process doing one durable insert, median of `runs` each."""
+        runs = 7 if self.args.quick else 20
+        copy = self.fresh_copy(db, "oneshot.sqlite")
+        ours, base = [], []
+        for i in range(runs):
+            t, _, _ = self.alongside(copy, commands=[
+                f"register --locality {LOCALITIES[i % len(LOCALITIES)]} "
+                f"--needs {NEEDS[i % len(NEEDS)]}"])
+            ours.append(t * 1000)
+            t, _, _ = self.sql(
+                copy, "PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n"
+                      "INSERT INTO presentation(locality, needs, arrived_at) "
+                      "VALUES ('blackpool', 'alcohol', strftime('%s','now'));\n")
+            base.append(t * 1000)
+        self.record("one-shot -c register (process)", statistics.median(ours),
+                    statistics.median(base), "ms", 3.0,
+                    f"(median of {runs}; floor: one sqlite3 process, one insert)")
 
     def bench_summary(self, db, label="summary week", trend=True):
         n1, n2 = (2, 12) if self.args.quick else (5, 45)
@@ -264,9 +316,12 @@ COMMIT;
             return seconds
 
         base = self.slope(floor, n1, n2)
+        base_cpu = self.cpu_ms
         week = self.slope(ours("summary week"), n1, n2)
         self.record(label, week, base, "ms", 2.0,
                     f"({summary['presentations']:,} rows in {summary['week']})")
+        self.record("  the same, CPU time (user + sys)", self.cpu_ms, base_cpu, "ms", None,
+                    "(CPU of the same runs)")
         if trend:
             same = (".output /dev/null\n"
                     "SELECT id, ref, nhs, locality, needs, arrived_at, ed_arrival, age_band, gender, "
@@ -287,6 +342,8 @@ COMMIT;
             t = self.slope(ours("summary trend --weeks 52"), 1, 3 if self.args.quick else 5, 2)
             self.record("summary trend --weeks 52", t, base, "ms", None,
                         "(baseline: one week's scan)")
+            self.record("  the same, CPU time (user + sys)", self.cpu_ms, base_cpu, "ms", None,
+                        "(CPU of the same runs)")
         return week, base, summary["presentations"]
 
     def bench_import(self, db):
@@ -327,28 +384,33 @@ FROM presentation WHERE closed_at IS NOT NULL ORDER BY id DESC LIMIT {rows};
     def bench_startup(self):
         runs = 15 if self.args.quick else 50
 
+        cpu = {}
+
         def median(cmd):
-            times = []
+            times, cpus = [], []
             for _ in range(runs):
                 t, _, _ = run(cmd)
                 times.append(t * 1000)
+                cpus.append(LAST_CPU[0] * 1000)
+            cpu[cmd[0]] = statistics.median(cpus)
             return statistics.median(times)
 
         median([str(self.bin), "-c", "help"])  # warm the page cache
         ours = median([str(self.bin), "-c", "help"])
         base = median([self.sqlite3, ":memory:", ".help"])
-        self.record("start-up to first result", ours, base, "ms", 3.0,
-                    f"(median of {runs}, incl. fork/exec)")
-        if self.args.static:
-            static = REPO / ".build-static/release/alongside"
-            print("  building with --static-swift-stdlib in .build-static…", flush=True)
-            subprocess.run(["swift", "build", "-c", "release", "--product", "alongside",
-                            "--static-swift-stdlib", "--scratch-path", str(REPO / ".build-static")],
+        self.record("start-up to first result", ours, base, "ms", 2.0,
+                    f"(median of {runs}, incl. fork/exec; static Swift runtime)")
+        self.record("  start-up, CPU time (user + sys)", cpu[str(self.bin)], cpu[self.sqlite3],
+                    "ms", None, f"(median of {runs})")
+        if self.args.dynamic:
+            dynamic = REPO / ".build/release/alongside"
+            print("  building the dynamically linked release build in .build…", flush=True)
+            subprocess.run(["swift", "build", "-c", "release", "--product", "alongside"],
                            cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-            median([str(static), "-c", "help"])
-            ours = median([str(static), "-c", "help"])
+            median([str(dynamic), "-c", "help"])
+            ours = median([str(dynamic), "-c", "help"])
             base = median([self.sqlite3, ":memory:", ".help"])
-            self.record("  start-up, --static-swift-stdlib", ours, base, "ms", 3.0,
+            self.record("  start-up, dynamic Swift runtime", ours, base, "ms", 2.0,
                         f"(median of {runs})")
 
     def growth(self):
@@ -411,12 +473,17 @@ def main():
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--static", action="store_true",
-                        help="also build and time a --static-swift-stdlib binary")
+    parser.add_argument("--mentors", type=int, default=5000,
+                        help="mentors in the demo databases (default 5000)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="also build and time the dynamically linked release binary")
     parser.add_argument("--only", default="",
-                        help="comma list of: register,summary,import,startup,growth,plans,solver")
+                        help="comma list of: register,oneshot,summary,import,startup,growth,plans,"
+                             "solver")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
+    global MENTORS
+    MENTORS = args.mentors
 
     def wanted(name, default=True):
         return name in only if only else default
@@ -424,8 +491,10 @@ def main():
     if not shutil.which("sqlite3"):
         sys.exit("the sqlite3 shell is needed for the baselines: apt-get install sqlite3")
     if not args.no_build and not args.bin:
-        print("Building the release binary (swift build -c release)…", flush=True)
-        subprocess.run(["swift", "build", "-c", "release", "--product", "alongside"],
+        print("Building the release binary (swift build -c release --static-swift-stdlib "
+              "--scratch-path .build-release)…", flush=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "alongside",
+                        "--static-swift-stdlib", "--scratch-path", str(REPO / ".build-release")],
                        cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     bench = Bench(args)
     version = subprocess.run([bench.sqlite3, "--version"], capture_output=True, text=True)
@@ -435,6 +504,8 @@ def main():
     print("\nFigures (per command unless marked)")
     if wanted("register"):
         bench.bench_register(db)
+    if wanted("oneshot"):
+        bench.bench_oneshot(db)
     if wanted("summary"):
         bench.bench_summary(db)
     if wanted("import"):

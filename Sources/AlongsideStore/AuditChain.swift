@@ -79,7 +79,7 @@ enum AuditChain {
         bulk: [RecordSelection] = [], redacting: Bool = true
     ) throws -> Int64 {
         let symmetric = try key.keyForWriting()
-        let last = try Row.fetchOne(
+        let last = try Row.cachedOne(
             db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
@@ -112,7 +112,7 @@ enum AuditChain {
             sealed.state = try groupDigest(db, seq: seq)
         }
         let hash = sealed.hash(key: symmetric)!
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT INTO audit(seq, at, actor, command, action, entity, before, after,
                     prev_hash, hash, format, salt, before_digest, after_digest, record, state)
@@ -123,7 +123,7 @@ enum AuditChain {
                 sealed.format, PinHash.hex(salt), sealed.beforeDigest, sealed.afterDigest,
                 sealed.record, sealed.state,
             ])
-        try db.execute(
+        try db.cachedExecute(
             sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('audit_head', ?)",
             arguments: ["\(seq):\(hash)"])
         return seq

@@ -260,6 +260,29 @@ enum Migrations {
                        OR EXISTS (SELECT 1 FROM decline) OR EXISTS (SELECT 1 FROM staff)
                     """)
         }
+        // v5-perf (issue 16): a roster version in `meta`, a fresh random token whenever a
+        // mentor row is inserted, changed or deleted (by any statement, connection or
+        // process), so a long-running console can keep the decoded roster in memory and
+        // reload it only when the token differs. A random token, not a counter: a rolled-
+        // back change or a restored backup never brings back a value already seen with other
+        // rows. No audited table gains a column (record states are unchanged) and `meta` is
+        // not audited; the triggers are not audit guards.
+        m.registerMigration("v5-perf") { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO meta(key, value)
+                    VALUES ('roster_version', hex(randomblob(16)));
+                    CREATE TRIGGER roster_version_insert AFTER INSERT ON mentor BEGIN
+                      UPDATE meta SET value = hex(randomblob(16)) WHERE key = 'roster_version';
+                    END;
+                    CREATE TRIGGER roster_version_update AFTER UPDATE ON mentor BEGIN
+                      UPDATE meta SET value = hex(randomblob(16)) WHERE key = 'roster_version';
+                    END;
+                    CREATE TRIGGER roster_version_delete AFTER DELETE ON mentor BEGIN
+                      UPDATE meta SET value = hex(randomblob(16)) WHERE key = 'roster_version';
+                    END;
+                    """)
+        }
         return m
     }
 

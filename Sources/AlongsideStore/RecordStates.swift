@@ -51,7 +51,8 @@ struct AuditedTable: Sendable {
         _ each: (String, String) throws -> Void
     ) throws {
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT \(columns) FROM \(name) WHERE \(condition)", arguments: arguments)
+            db.cachedStatement(sql: "SELECT \(columns) FROM \(name) WHERE \(condition)"),
+            arguments: arguments)
         while let row = try rows.next() {
             try each(key(row), RecordState.canonical(row))
         }

@@ -5,6 +5,8 @@ import GRDB
 /// The embedded single-site store: one SQLite file in WAL mode with `synchronous=FULL`.
 public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
     let queue: DatabaseQueue
+    /// The decoded roster kept across commands (see ``RosterCache``).
+    let rosterCache = RosterCache()
     /// The database file.
     public let path: String
 
@@ -94,7 +96,9 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
 
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
         try StorageErrors.plain {
-            try queue.read { db in try body(SQLiteTransaction(db: db, context: nil)) }
+            try queue.read { db in
+                try body(SQLiteTransaction(db: db, context: nil, roster: rosterCache))
+            }
         }
     }
 
@@ -104,7 +108,8 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
         let key = auditKey
         return try StorageErrors.plain {
             try queue.write { db in
-                try body(SQLiteTransaction(db: db, context: context, key: key))
+                try body(
+                    SQLiteTransaction(db: db, context: context, key: key, roster: rosterCache))
             }
         }
     }

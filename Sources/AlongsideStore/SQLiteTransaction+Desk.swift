@@ -20,7 +20,7 @@ extension SQLiteTransaction {
             args.append(mentor)
         }
         var result: [String: [SignIn]] = [:]
-        for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)) {
+        for row in try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args)) {
             let s = Self.signIn(row)
             result[s.mentorID.lowercased(), default: []].append(s)
         }
@@ -34,7 +34,7 @@ extension SQLiteTransaction {
     }
 
     func openPresentations() throws -> [Presentation] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT \(Columns.presentation) FROM presentation
@@ -44,7 +44,7 @@ extension SQLiteTransaction {
     }
 
     func corrections(of number: Int) throws -> [CorrectionRecord] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT at, actor, kind, reason FROM correction WHERE presentation_id = ?
@@ -68,7 +68,7 @@ extension SQLiteTransaction {
             args += [span.end.storedSeconds, span.start.storedSeconds]
         }
         sql += " ORDER BY in_at, id"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+        return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args))
             .map(Self.signIn)
     }
 
@@ -76,7 +76,7 @@ extension SQLiteTransaction {
         guard let context else {
             preconditionFailure("a change was attempted in a read transaction")
         }
-        try db.execute(
+        try db.cachedExecute(
             sql:
                 "INSERT INTO correction(presentation_id, at, actor, kind, reason) "
                 + "VALUES (?, ?, ?, ?, ?)",
@@ -88,7 +88,7 @@ extension SQLiteTransaction {
 
     func deleteLeave(_ leave: [Leave]) throws {
         for l in leave {
-            try db.execute(sql: "DELETE FROM leave WHERE id = ?", arguments: [l.id])
+            try db.cachedExecute(sql: "DELETE FROM leave WHERE id = ?", arguments: [l.id])
             try audit(
                 "delete", entity: l.mentorID,
                 before: .object([
@@ -99,7 +99,7 @@ extension SQLiteTransaction {
     }
 
     func insertSignIn(_ signIn: SignIn) throws -> Int64 {
-        try db.execute(
+        try db.cachedExecute(
             sql: "INSERT INTO sign_in(mentor_id, in_at, out_at) VALUES (?, ?, ?)",
             arguments: [signIn.mentorID, signIn.inAt.storedSeconds, signIn.outAt?.storedSeconds])
         let id = db.lastInsertedRowID
@@ -112,7 +112,7 @@ extension SQLiteTransaction {
     }
 
     func updateSignIn(_ signIn: SignIn) throws {
-        try db.execute(
+        try db.cachedExecute(
             sql: "UPDATE sign_in SET out_at = ? WHERE id = ?",
             arguments: [signIn.outAt?.storedSeconds, signIn.id])
         try audit(

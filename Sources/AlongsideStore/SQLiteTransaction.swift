@@ -9,6 +9,8 @@ struct SQLiteTransaction: StoreWriting {
     let context: ActingContext?
     /// The keyed chain's key, if any (write transactions).
     var key: AuditKeyState = .none
+    /// The store's decoded roster kept across commands (nil: read the table each time).
+    var roster: RosterCache? = nil
 
     /// Appends the audit entry of a change; `record` is the record changed (its stored
     /// state is digested, so `check` can compare it), `bulk` the rows of a bulk change.
@@ -28,12 +30,13 @@ struct SQLiteTransaction: StoreWriting {
     // MARK: Reading
 
     func mentor(_ id: String) throws -> Mentor? {
-        try Row.fetchOne(db, sql: "SELECT \(Columns.mentor) FROM mentor WHERE id = ?", arguments: [id])
+        try Row.cachedOne(db, sql: "SELECT \(Columns.mentor) FROM mentor WHERE id = ?", arguments: [id])
             .map(Mentor.init(row:))
     }
 
     func mentors() throws -> [Mentor] {
-        try Row.fetchAll(db, sql: "SELECT \(Columns.mentor) FROM mentor")
+        if let roster { return try roster.roster(db).sorted }
+        return try Row.cachedAll(db, sql: "SELECT \(Columns.mentor) FROM mentor")
             .map(Mentor.init(row:))
             .sortedNaturallyByID()
     }
@@ -46,7 +49,7 @@ struct SQLiteTransaction: StoreWriting {
     func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState] {
         let t = time.storedSeconds
         var shifts: [String: [TimeSpan]] = [:]
-        for row in try Row.fetchAll(
+        for row in try Row.cachedAll(
             db,
             sql: """
                 SELECT mentor_id, start, "end" FROM shift
@@ -57,7 +60,7 @@ struct SQLiteTransaction: StoreWriting {
                 TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
         }
         var leave: [String: [TimeSpan]] = [:]
-        for row in try Row.fetchAll(
+        for row in try Row.cachedAll(
             db, sql: #"SELECT mentor_id, start, "end" FROM leave WHERE "end" > ? AND start <= ?"#,
             arguments: [t, t])
         {
@@ -67,8 +70,11 @@ struct SQLiteTransaction: StoreWriting {
         let loads = try caseloads()
         let signIns = try signInsCovering(time)
         let mentors: [Mentor]
-        if onShiftOnly {
-            mentors = try Row.fetchAll(
+        if onShiftOnly, let kept = try roster?.keptRoster(db) {
+            // The kept roster, in its natural order, for the ids with a shift covering t.
+            mentors = shifts.keys.compactMap { kept.position[$0] }.sorted().map { kept.sorted[$0] }
+        } else if onShiftOnly {
+            mentors = try Row.cachedAll(
                 db,
                 sql: """
                     SELECT \(Columns.mentor) FROM mentor WHERE id IN (
@@ -90,19 +96,20 @@ struct SQLiteTransaction: StoreWriting {
     func mentorState(_ id: String, at time: Date) throws -> MentorState? {
         guard let m = try mentor(id) else { return nil }
         let t = time.storedSeconds
-        let shifts = try Row.fetchAll(
+        let shifts = try Row.cachedAll(
             db,
             sql: """
                 SELECT start, "end" FROM shift
                 WHERE mentor_id = ? AND start <= ? AND start >= ? AND "end" > ?
                 """, arguments: [m.id, t, t - Self.longestShift, t]
         ).map { TimeSpan(start: Date(storedSeconds: $0[0]), end: Date(storedSeconds: $0[1])) }
-        let leave = try Row.fetchAll(
+        let leave = try Row.cachedAll(
             db, sql: #"SELECT start, "end" FROM leave WHERE mentor_id = ? AND "end" > ? AND start <= ?"#,
             arguments: [m.id, t, t]
         ).map { TimeSpan(start: Date(storedSeconds: $0[0]), end: Date(storedSeconds: $0[1])) }
         let load = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM presentation WHERE mentor_id = ? AND closed_at IS NULL",
+            db.cachedStatement(
+                sql: "SELECT count(*) FROM presentation WHERE mentor_id = ? AND closed_at IS NULL"),
             arguments: [m.id]) ?? 0
         return MentorState(
             mentor: m, shifts: shifts, leave: leave, caseload: load,
@@ -111,7 +118,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func shiftSeconds(startingIn span: TimeSpan) throws -> [String: Int] {
         var result: [String: Int] = [:]
-        for row in try Row.fetchAll(
+        for row in try Row.cachedAll(
             db,
             sql: """
                 SELECT mentor_id, sum("end" - start) FROM shift
@@ -124,26 +131,31 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func presentationTimes(arrivedIn span: TimeSpan) throws -> [Presentation] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
-                WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
-                ORDER BY arrived_at, id
-                """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
-        ).map { row in
-            Presentation(
-                number: row[0], ref: row[1], locality: "", needs: [],
-                arrivedAt: Date(storedSeconds: row[2]),
-                seenAt: (row[3] as Int64?).map(Date.init(storedSeconds:)),
-                closedAt: (row[4] as Int64?).map(Date.init(storedSeconds:)),
-                outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:)))
+        // Streamed from a cursor over the covering index: no array of rows beside the
+        // result (a year of a trend is ~185k rows).
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
+                    WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
+                    ORDER BY arrived_at, id
+                    """), arguments: [span.start.storedSeconds, span.end.storedSeconds])
+        var result: [Presentation] = []
+        while let row = try rows.next() {
+            result.append(
+                Presentation(
+                    number: row[0], ref: row[1], locality: "", needs: [],
+                    arrivedAt: Date(storedSeconds: row[2]),
+                    seenAt: (row[3] as Int64?).map(Date.init(storedSeconds:)),
+                    closedAt: (row[4] as Int64?).map(Date.init(storedSeconds:)),
+                    outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:))))
         }
+        return result
     }
 
     func caseloads() throws -> [String: Int] {
         var result: [String: Int] = [:]
-        for row in try Row.fetchAll(
+        for row in try Row.cachedAll(
             db,
             sql: """
                 SELECT mentor_id, count(*) AS n FROM presentation
@@ -176,7 +188,7 @@ struct SQLiteTransaction: StoreWriting {
             }
         }
         sql += " ORDER BY start, mentor_id"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+        return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args)).map {
             make($0["id"], $0["mentor_id"], TimeSpan(row: $0))
         }
     }
@@ -194,14 +206,14 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func presentation(_ number: Int) throws -> Presentation? {
-        try Row.fetchOne(
+        try Row.cachedOne(
             db, sql: "SELECT \(Columns.presentation) FROM presentation WHERE id = ?",
             arguments: [number]
         ).map(Presentation.init(row:))
     }
 
     func waitingPresentations() throws -> [Presentation] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT \(Columns.presentation) FROM presentation
@@ -211,7 +223,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func presentations(arrivedIn span: TimeSpan, includingVoided: Bool) throws -> [Presentation] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT \(Columns.presentation) FROM presentation
@@ -222,7 +234,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func presentations(mentor: String, limit: Int) throws -> [Presentation] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db,
             sql: """
                 SELECT \(Columns.presentation) FROM presentation
@@ -232,7 +244,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func declines(of number: Int) throws -> [DeclineRecord] {
-        try Row.fetchAll(
+        try Row.cachedAll(
             db, sql: "SELECT mentor_id, at, reason FROM decline WHERE presentation_id = ? ORDER BY at",
             arguments: [number]
         ).map {
@@ -244,18 +256,18 @@ struct SQLiteTransaction: StoreWriting {
     func previousMentors(nhs: String?, ref: String?, excluding number: Int) throws -> Set<String> {
         guard nhs != nil || ref != nil else { return [] }
         let rows = try String.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT mentor_id FROM presentation
-                WHERE id <> ? AND mentor_id IS NOT NULL AND seen_at IS NOT NULL
-                  AND voided_at IS NULL
-                  AND ((? IS NOT NULL AND nhs = ?) OR (? IS NOT NULL AND ref = ?))
-                """, arguments: [number, nhs, nhs, ref, ref])
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT mentor_id FROM presentation
+                    WHERE id <> ? AND mentor_id IS NOT NULL AND seen_at IS NOT NULL
+                      AND voided_at IS NULL
+                      AND ((? IS NOT NULL AND nhs = ?) OR (? IS NOT NULL AND ref = ?))
+                    """), arguments: [number, nhs, nhs, ref, ref])
         return Set(rows)
     }
 
     func staffMember(_ name: String) throws -> StaffMember? {
-        try Row.fetchOne(db, sql: "SELECT name, role, pin_hash FROM staff WHERE name = ?", arguments: [name])
+        try Row.cachedOne(db, sql: "SELECT name, role, pin_hash FROM staff WHERE name = ?", arguments: [name])
             .map {
                 StaffMember(
                     name: $0["name"], role: Role(rawValue: $0["role"]) ?? .liaison,
@@ -264,7 +276,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func staff() throws -> [StaffMember] {
-        try Row.fetchAll(db, sql: "SELECT name, role, pin_hash FROM staff ORDER BY name").map {
+        try Row.cachedAll(db, sql: "SELECT name, role, pin_hash FROM staff ORDER BY name").map {
             StaffMember(
                 name: $0["name"], role: Role(rawValue: $0["role"]) ?? .liaison,
                 pinHash: $0["pin_hash"])
@@ -283,7 +295,7 @@ struct SQLiteTransaction: StoreWriting {
             args.append(entity)
         }
         sql += " ORDER BY seq"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map {
+        return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args)).map {
             AuditEntry(
                 seq: $0["seq"], at: Date(storedSeconds: $0["at"]), actor: $0["actor"],
                 command: $0["command"], action: $0["action"], entity: $0["entity"],
@@ -304,7 +316,7 @@ struct SQLiteTransaction: StoreWriting {
         if try self.mentor(mentor.id) != nil {
             throw StoreError.duplicate("mentor \(mentor.id) already exists")
         }
-        try db.execute(
+        try db.cachedExecute(
             sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: StatementArguments(mentor.arguments))
         try audit(
@@ -317,7 +329,7 @@ struct SQLiteTransaction: StoreWriting {
             throw StoreError.notFound("no mentor \(mentor.id)")
         }
         if before == mentor { return }
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 UPDATE mentor SET name = ?, gender = ?, languages = ?, localities = ?,
                 experience = ?, capacity = ?, dbs_recheck_due = ?, lead = ?, status = ?, phone = ?
@@ -330,7 +342,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func insertShift(_ shift: Shift) throws -> Int64 {
-        try db.execute(
+        try db.cachedExecute(
             sql: #"INSERT INTO shift(mentor_id, start, "end") VALUES (?, ?, ?)"#,
             arguments: [shift.mentorID, shift.span.start.storedSeconds, shift.span.end.storedSeconds])
         let id = db.lastInsertedRowID
@@ -345,7 +357,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func deleteShifts(_ shifts: [Shift]) throws {
         for shift in shifts {
-            try db.execute(sql: "DELETE FROM shift WHERE id = ?", arguments: [shift.id])
+            try db.cachedExecute(sql: "DELETE FROM shift WHERE id = ?", arguments: [shift.id])
             try audit(
                 "delete", entity: shift.mentorID,
                 before: .object([
@@ -356,7 +368,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func insertLeave(_ leave: Leave) throws -> Int64 {
-        try db.execute(
+        try db.cachedExecute(
             sql: #"INSERT INTO leave(mentor_id, start, "end") VALUES (?, ?, ?)"#,
             arguments: [leave.mentorID, leave.span.start.storedSeconds, leave.span.end.storedSeconds])
         let id = db.lastInsertedRowID
@@ -372,7 +384,7 @@ struct SQLiteTransaction: StoreWriting {
     func insertPresentation(_ p: Presentation) throws -> Int {
         let columns = Columns.presentation.split(separator: ",").dropFirst()
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT INTO presentation(\(columns.joined(separator: ", ")))
                 VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
@@ -391,7 +403,7 @@ struct SQLiteTransaction: StoreWriting {
         }
         let columns = Columns.presentation.split(separator: ",").dropFirst()
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 UPDATE presentation SET \(columns.map { "\($0) = ?" }.joined(separator: ", "))
                 WHERE id = ?
@@ -402,7 +414,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func insertDecline(presentation: Int, mentor: String, at: Date, reason: String?) throws {
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT OR REPLACE INTO decline(presentation_id, mentor_id, at, reason)
                 VALUES (?, ?, ?, ?)
@@ -415,7 +427,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func upsertStaff(_ member: StaffMember) throws {
         let before = try staffMember(member.name)
-        try db.execute(
+        try db.cachedExecute(
             sql: "INSERT OR REPLACE INTO staff(name, role, pin_hash) VALUES (?, ?, ?)",
             arguments: [member.name, member.role.rawValue, member.pinHash])
         func view(_ m: StaffMember?) -> JSONValue? {
@@ -437,7 +449,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func pinAttempts(_ name: String) throws -> PinAttempts {
         guard
-            let row = try Row.fetchOne(
+            let row = try Row.cachedOne(
                 db, sql: "SELECT failures, locked_until, first_pin FROM pin_state WHERE name = ?",
                 arguments: [name])
         else { return PinAttempts() }
@@ -447,7 +459,7 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func setPinAttempts(_ name: String, _ state: PinAttempts) throws {
-        try db.execute(
+        try db.cachedExecute(
             sql: """
                 INSERT INTO pin_state(name, failures, locked_until, first_pin) VALUES (?, ?, ?, ?)
                 ON CONFLICT(name) DO UPDATE SET failures = excluded.failures,
@@ -460,8 +472,8 @@ struct SQLiteTransaction: StoreWriting {
         guard let before = try staffMember(name) else {
             throw StoreError.notFound("no staff member '\(name)'")
         }
-        try db.execute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
-        try db.execute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [name])
+        try db.cachedExecute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
+        try db.cachedExecute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [name])
         try audit(
             "delete", entity: "staff:\(name)",
             before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),

@@ -11,7 +11,7 @@ import Darwin
 #endif
 
 /// Writes `bytes` into a fresh pipe, closes its write end and returns the read end.
-private func pipeHolding(_ text: String) throws -> Int32 {
+func pipeHolding(_ text: String) throws -> Int32 {
     var ends: [Int32] = [-1, -1]
     try #require(pipe(&ends) == 0)
     let bytes = Array(text.utf8)

@@ -28,9 +28,10 @@ public protocol LineReader: AnyObject {
 
 /// Reads lines from a file descriptor (a pipe or a file) without prompting or line editing.
 ///
-/// Lines may end in `\n` or `\r\n`; a last line without a terminator is still returned. Bytes
-/// are read one at a time, so nothing beyond the current line is taken from the descriptor and
-/// another reader of the same descriptor (such as ``SecretPrompt``) sees the rest.
+/// Lines may end in `\n` or `\r\n`; a last line without a terminator is still returned. The
+/// descriptor is read in blocks through its one shared ``BufferedInput``, so another reader
+/// of the same descriptor (another `PlainLineReader`, or ``SecretPrompt`` reading a PIN line
+/// from standard input) carries on with the next line.
 public final class PlainLineReader: LineReader {
     private let fileHandle: Int32
     private var reachedEnd = false
@@ -80,26 +81,11 @@ public final class ArrayLineReader: LineReader {
     }
 }
 
-/// Reads bytes from `fd` up to and excluding the next `\n` (dropping a `\r` before it), one
-/// byte at a time, retrying reads interrupted by signals. Returns nil at end of input when no
-/// bytes were read, or on a read error.
+/// The next line of `fd` up to and excluding its `\n` (dropping a `\r` before it), through
+/// the descriptor's shared ``BufferedInput``. Returns nil at end of input when no bytes were
+/// read, or on a read error.
 func readRawLine(from fd: Int32) -> String? {
-    var bytes: [UInt8] = []
-    var byte: UInt8 = 0
-    while true {
-        let count = read(fd, &byte, 1)
-        if count == 1 {
-            if byte == UInt8(ascii: "\n") { break }
-            bytes.append(byte)
-            continue
-        }
-        if count < 0 && errno == EINTR { continue }
-        // End of input (0) or a real error: a partial last line still counts.
-        if bytes.isEmpty { return nil }
-        break
-    }
-    if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-    return String(decoding: bytes, as: UTF8.self)
+    BufferedInput.shared(fd).readLine()
 }
 
 /// Writes all of `text` to `fd`, unbuffered, retrying short and interrupted writes.

@@ -12,8 +12,8 @@ public enum SecretPrompt {
     /// restoring the terminal even on Ctrl-C; returns nil on EOF.
     ///
     /// Ctrl-C abandons the entry and also returns nil. When standard input is not a terminal,
-    /// the next line is read from it as it is (one byte at a time, so a ``PlainLineReader`` on
-    /// the same input carries on after it).
+    /// the next line is read from it as it is (through the shared ``BufferedInput`` of
+    /// standard input, so a ``PlainLineReader`` on the same input carries on after it).
     public static func read(prompt: String) -> String? {
         let fd = STDIN_FILENO
         var original = termios()
