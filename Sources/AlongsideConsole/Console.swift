@@ -129,11 +129,24 @@ public final class Console {
             throw CommandError(Self.givenTwice(repeated.option, values: repeated.values))
         }
         let command: any ParsableCommand
+        // A leaf command named exactly is parsed with its own type as the root: the parser
+        // then checks only that command's structure, not the whole tree's on every line
+        // (which was most of the time a line took). Help and anything else go by the root.
+        let protected = words.map(Self.protectRelativeTime)
+        let asksForHelp = words.contains { $0 == "--help" || $0 == "-h" }
+        var parser: any ParsableCommand.Type = RootCommand.self
+        var arguments = protected
+        if !asksForHelp, let (node, depth) = Grammar.command(for: words), node.subcommands.isEmpty,
+            Array(words.prefix(depth)) == node.path
+        {
+            parser = node.type
+            arguments = Array(protected.dropFirst(depth))
+        }
         do {
-            command = try RootCommand.parseAsRoot(words.map(Self.protectRelativeTime))
+            command = try parser.parseAsRoot(arguments)
         } catch {
-            let message = RootCommand.fullMessage(for: error)
-            if RootCommand.exitCode(for: error) == .success {
+            let message = parser.fullMessage(for: error)
+            if parser.exitCode(for: error) == .success {
                 return message  // --help
             }
             throw CommandError(Self.tidy(parseMessage: message, words: words))
