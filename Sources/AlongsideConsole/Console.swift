@@ -132,6 +132,11 @@ public final class Console {
         // A leaf command named exactly is parsed with its own type as the root: the parser
         // then checks only that command's structure, not the whole tree's on every line
         // (which was most of the time a line took). Help and anything else go by the root.
+        // Command words are read without regard to case (`Register` is `register`).
+        var words = words
+        if let (node, depth) = Grammar.command(for: words) {
+            words.replaceSubrange(0..<depth, with: node.path)
+        }
         let protected = words.map(Self.protectRelativeTime)
         let asksForHelp = words.contains { $0 == "--help" || $0 == "-h" }
         var parser: any ParsableCommand.Type = RootCommand.self
@@ -264,8 +269,23 @@ public final class Console {
         let known = Grammar.root.subcommands.map(\.name)
         let name = words[0].lowercased()
         // Never repeat a stray word back: it may be personal data typed in the wrong place.
-        if message.hasPrefix("unexpected argument") {
+        if message.contains("unexpected argument") {
             message = "unexpected extra word(s); quote text that has spaces"
+        }
+        // A word that names no command is shown back only when it is a plain word (letters
+        // and '-'), never a ref or a number typed in the wrong place.
+        func shown(_ word: String) -> String? {
+            word.count <= 24 && word.allSatisfy { ($0.isASCII && $0.isLetter) || $0 == "-" }
+                ? word : nil
+        }
+        if let command = Grammar.root.subcommand(name), !command.subcommands.isEmpty,
+            words.count > 1, command.subcommand(words[1]) == nil, !words[1].hasPrefix("-")
+        {
+            let subs = command.subcommands.map(\.name)
+            let what = shown(words[1]).map { "'\($0)' is not" } ?? "that is not"
+            return "\(name): \(what) a \(name) command"
+                + Suggestion.didYouMean(words[1].lowercased(), in: subs)
+                + "; use \(subs.joined(separator: ", ")) (see 'help \(name)')"
         }
         if let command = Grammar.root.subcommand(name) {
             let subs = command.subcommands.map(\.name)
@@ -273,7 +293,7 @@ public final class Console {
             return "\(message) (see 'help \(name)\(sub)')"
         }
         if message.contains("unexpected argument") || !known.contains(name) {
-            return "unknown command '\(words[0])'"
+            return (shown(words[0]).map { "unknown command '\($0)'" } ?? "unknown command")
                 + Suggestion.didYouMean(name, in: known + ["quit"]) + "; type 'help' for the list"
         }
         return message

@@ -125,3 +125,18 @@ struct RefsInTheWrongPlaceTests {
         #expect(!r.stderr.lowercased().contains("rx4471") && !r.stderr.lowercased().contains("rx-4471"), "\(r.stderr)")
     }
 }
+
+@Suite("Command words")
+struct CommandWordTests {
+    @Test func commandWordsAreReadWithoutCaseAndStrayWordsAreNeverEchoed() throws {
+        let s = try Sandbox(now: OneHomeTests.t0)
+        try s.ensureDatabase()
+        #expect(try s.commands(["Register --locality blackpool --needs alcohol"]).status == 0)
+        let sub = try s.commands(["mentor ad M5"])
+        #expect(sub.stderr.contains("did you mean 'add'?"), "\(sub)")
+        let ref = try s.commands(["RX12345 queue"])
+        #expect(ref.status == 1 && !ref.stderr.contains("RX12345"), "\(ref)")
+        let extra = try s.commands(["mentor add M9 --name Amy RX12345"])
+        #expect(extra.status == 1 && !extra.stderr.contains("RX12345"), "\(extra)")
+    }
+}
