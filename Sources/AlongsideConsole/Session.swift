@@ -110,6 +110,13 @@ public final class Session {
         }
     }
 
+    /// When an event happened: `--at` as typed, else now; never in the future (spec §2).
+    func eventTime(_ text: String?, option: String = "--at") throws -> Date {
+        let when = try text.map { try time($0, option: option) } ?? now
+        if when > now { throw CommandError.field(option, "is in the future") }
+        return when
+    }
+
     /// Parses a `YYYY-MM-DD` date, naming the option in the error.
     func date(_ text: String, option: String) throws -> LocalDate {
         do { return try calendar.parseDate(text) } catch {

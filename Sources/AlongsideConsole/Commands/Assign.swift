@@ -29,9 +29,7 @@ struct Assign: ConsoleCommand {
     var override: String?
 
     func execute(_ session: Session) throws -> String {
-        let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         let reason = try Validate.text(override, option: "--override", max: 200)
         if override != nil && reason == nil {
             throw CommandError.field("--override", "give the reason, e.g. --override \"agreed with coordinator\"")

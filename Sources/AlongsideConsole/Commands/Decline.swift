@@ -28,8 +28,7 @@ struct Decline: ConsoleCommand {
     func execute(_ session: Session) throws -> String {
         let now = session.now
         let reason = try Validate.text(self.reason, option: "--reason", max: 200)
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         return try session.write("decline") { tx in
             var p = try session.presentation(presentation, in: tx)
             let mentor = try session.step { try p.unassign(at: when) }

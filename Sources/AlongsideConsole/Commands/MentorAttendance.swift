@@ -23,9 +23,7 @@ struct MentorIn: ConsoleCommand {
     @Option(help: "When they arrived (default now).") var at: String?
 
     func execute(_ session: Session) throws -> String {
-        let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         let cal = session.calendar
         return try session.write("mentor in") { tx in
             let m = try session.mentor(id, in: tx)
@@ -75,9 +73,7 @@ struct MentorOut: ConsoleCommand {
     @Option(help: "When they left (default now).") var at: String?
 
     func execute(_ session: Session) throws -> String {
-        let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         let cal = session.calendar
         return try session.write("mentor out") { tx in
             let m = try session.mentor(id, in: tx)

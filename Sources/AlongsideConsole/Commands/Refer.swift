@@ -45,8 +45,7 @@ struct Refer: ConsoleCommand {
                     + "written); with it, give --consent given")
         }
         let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         let stored = try session.write("refer") { tx in
             let p = try session.presentation(presentation, in: tx)
             guard let s = try tx.service(service) else {
@@ -115,8 +114,7 @@ struct ReferralCommand: ConsoleCommand {
         let format = try session.format(output.format)
         let target = status
         let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         let moved = try session.write("referral") { tx in
             let p = try session.presentation(presentation, in: tx)
             let all = try tx.referrals(presentation: p.number)

@@ -21,8 +21,7 @@ struct Seen: ConsoleCommand {
 
     func execute(_ session: Session) throws -> String {
         let now = session.now
-        let when = try at.map { try session.time($0, option: "--at") } ?? now
-        if when > now { throw CommandError.field("--at", "is in the future") }
+        let when = try session.eventTime(at)
         return try session.write("seen") { tx in
             var p = try session.presentation(presentation, in: tx)
             try session.step { try p.markSeen(at: when) }
