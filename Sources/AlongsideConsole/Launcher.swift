@@ -234,26 +234,17 @@ public enum Launcher {
     /// The first admin's PIN for a new database: asked twice at a terminal, else
     /// `$ALONGSIDE_NEW_PIN`.
     static func firstAdminPin(user: String, interactive: Bool, env: [String: String]) throws -> String {
-        let pin: String?
         if interactive {
             Output.out("A new database: \(user) will be its first admin and needs a PIN.\n")
-            let first = SecretPrompt.read(prompt: "New PIN for \(user): ")
-            guard first == SecretPrompt.read(prompt: "Again: ") else {
-                throw CommandError("the two PINs differ; no database was created")
-            }
-            pin = first
-        } else {
-            pin = env["ALONGSIDE_NEW_PIN"]
-        }
-        guard let pin, !pin.isEmpty else {
+        } else if (env["ALONGSIDE_NEW_PIN"] ?? "").isEmpty {
             throw CommandError(
                 "a new database made by '\(user)', who is not the operating-system user (or with require_pin), needs its first admin's PIN: set ALONGSIDE_NEW_PIN; nothing was created"
             )
         }
-        if let problem = PinPolicy.problem(with: pin) {
-            throw CommandError("\(problem); no database was created")
-        }
-        return pin
+        // Never nil: a PIN that is not optional is given or refused.
+        return try PinEntry.newPin(
+            for: user, interactive: interactive, environment: env, optional: false,
+            nothingChanged: "no database was created")!
     }
 
     /// Runs alongside with these arguments and returns the exit status.

@@ -82,13 +82,6 @@ struct Find: ConsoleCommand {
 
     /// The checked NHS number digits and upper-cased ref.
     static func identity(nhs: String?, ref: String?) throws -> (String?, String?) {
-        var digits: String? = nil
-        if let nhs {
-            do { digits = try NHSNumber(nhs).digits } catch {
-                throw CommandError.field("--nhs", error.description)
-            }
-        }
-        let r = try Validate.text(ref, option: "--ref", max: 64)?.uppercased()
-        return (digits, r)
+        (try Validate.nhs(nhs), try Validate.ref(ref))
     }
 }

@@ -66,17 +66,8 @@ struct Register: ConsoleCommand {
                 return t
             }
         }
-        var nhsDigits: String? = nil
-        if let nhs {
-            nhsDigits = problems.check { () throws -> String in
-                do { return try NHSNumber(nhs).digits } catch {
-                    throw CommandError.field("--nhs", Console.describe(error))
-                }
-            }
-        }
-        let ref = problems.check {
-            try Validate.text(self.ref, option: "--ref", max: 64)?.uppercased()
-        } ?? nil
+        let nhsDigits = problems.check { try Validate.nhs(nhs) } ?? nil
+        let ref = problems.check { try Validate.ref(self.ref) } ?? nil
         let ageBand = problems.check {
             try Validate.text(self.ageBand, option: "--age-band", max: 16)
         } ?? nil

@@ -152,20 +152,8 @@ struct StaffPin: ConsoleCommand {
             throw CommandError("only an admin can set another person's PIN")
         }
         if forSelf, member.pinHash != nil, !session.authenticated {
-            // The current PIN first: the same count and lock as any other entry.
-            let current =
-                session.interactive
-                ? SecretPrompt.read(prompt: "Current PIN for \(member.name): ")
-                : session.environment["ALONGSIDE_PIN"]
-            guard let current, !current.isEmpty else {
-                throw CommandError(
-                    "give your current PIN first" + (session.interactive ? "" : " (in ALONGSIDE_PIN)"))
-            }
-            let attempts = try session.read { try $0.pinAttempts(member.name) }
-            if PinPolicy.isLocked(attempts, at: session.now) {
-                throw CommandError("\(member.name) is locked; try again later, or ask an admin")
-            }
-            try Identity.check(current, member: member, session: session, command: "staff pin")
+            // The current PIN first, with the same count and lock as any other entry.
+            try Identity.prove(member, session: session, command: "staff pin")
         }
         guard let pin = try PinEntry.newPin(for: member.name, session: session, optional: false) else {
             throw CommandError("give the new PIN")
@@ -192,24 +180,35 @@ struct StaffPin: ConsoleCommand {
 enum PinEntry {
     /// The new PIN, or nil when `optional` and none was given.
     static func newPin(for name: String, session: Session, optional: Bool) throws -> String? {
+        try newPin(
+            for: name, interactive: session.interactive, environment: session.environment,
+            optional: optional, nothingChanged: "nothing changed")
+    }
+
+    /// The same before a session exists (a new database's first admin); `nothingChanged`
+    /// ends each refusal (`nothing changed`, `no database was created`).
+    static func newPin(
+        for name: String, interactive: Bool, environment: [String: String], optional: Bool,
+        nothingChanged: String
+    ) throws -> String? {
         let pin: String?
-        if session.interactive {
+        if interactive {
             let first = SecretPrompt.read(
                 prompt: "New PIN for \(name)\(optional ? " (Enter for none)" : ""): ")
             if optional, first?.isEmpty ?? true { return nil }
             let again = SecretPrompt.read(prompt: "Again: ")
-            guard first == again else { throw CommandError("the two PINs differ; nothing changed") }
+            guard first == again else { throw CommandError("the two PINs differ; \(nothingChanged)") }
             pin = first
         } else {
-            pin = session.environment["ALONGSIDE_NEW_PIN"]
+            pin = environment["ALONGSIDE_NEW_PIN"]
             if optional, pin?.isEmpty ?? true { return nil }
         }
         guard let pin, !pin.isEmpty else {
             throw CommandError(
-                "give the new PIN" + (session.interactive ? "" : " in ALONGSIDE_NEW_PIN"))
+                "give the new PIN" + (interactive ? "" : " in ALONGSIDE_NEW_PIN") + "; \(nothingChanged)")
         }
         if let problem = PinPolicy.problem(with: pin) {
-            throw CommandError(problem + "; nothing changed")
+            throw CommandError("\(problem); \(nothingChanged)")
         }
         return pin
     }

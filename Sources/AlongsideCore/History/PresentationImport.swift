@@ -269,11 +269,9 @@ private struct RowChecker {
         }
 
         let ref = field(row, "ref")
-        if ref.count > PresentationImport.maxRefLength {
-            fail("ref", "longer than \(PresentationImport.maxRefLength) characters")
-        } else if ref.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        {
-            fail("ref", "holds a control character")
+        // The one rule for stored text, as `register --ref` applies it.
+        if let problem = StoredText.problem(ref, max: PresentationImport.maxRefLength) {
+            fail("ref", problem)
         }
 
         // Times: parsed, not in the future, then in order over the steps given.
