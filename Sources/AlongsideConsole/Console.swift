@@ -122,28 +122,26 @@ public final class Console {
             sessionCache?.wantsToQuit = true
             return ""
         }
+        // The command the leading words name, found once: its words are read without regard
+        // to case (`Register` is `register`).
+        let named = Grammar.command(for: words)
+        var words = words
+        if let (node, depth) = named { words.replaceSubrange(0..<depth, with: node.path) }
         // swift-argument-parser keeps the last of an option given twice; say so instead.
-        if let (node, depth) = Grammar.command(for: words),
+        if let (node, depth) = named,
             let repeated = Grammar.repeatedOption(in: Array(words.dropFirst(depth)), of: node)
         {
             throw CommandError(Self.givenTwice(repeated.option, values: repeated.values))
         }
         let command: any ParsableCommand
-        // A leaf command named exactly is parsed with its own type as the root: the parser
-        // then checks only that command's structure, not the whole tree's on every line
-        // (which was most of the time a line took). Help and anything else go by the root.
-        // Command words are read without regard to case (`Register` is `register`).
-        var words = words
-        if let (node, depth) = Grammar.command(for: words) {
-            words.replaceSubrange(0..<depth, with: node.path)
-        }
+        // A leaf command is parsed with its own type as the root: the parser then checks only
+        // that command's structure, not the whole tree's on every line (which was most of the
+        // time a line took). Help and anything else go by the root.
         let protected = words.map(Self.protectRelativeTime)
         let asksForHelp = words.contains { $0 == "--help" || $0 == "-h" }
         var parser: any ParsableCommand.Type = RootCommand.self
         var arguments = protected
-        if !asksForHelp, let (node, depth) = Grammar.command(for: words), node.subcommands.isEmpty,
-            Array(words.prefix(depth)) == node.path
-        {
+        if !asksForHelp, let (node, depth) = named, node.subcommands.isEmpty {
             parser = node.type
             arguments = Array(protected.dropFirst(depth))
         }
