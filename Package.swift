@@ -16,14 +16,23 @@ let package = Package(
     targets: [
         // The domain: pure Swift, no files, no database, no terminal.
         .target(name: "AlongsideCore"),
-        // SQLite through GRDB: migrations, records, queries, the audit chain.
+        // The storage contract: protocols, value types, StoreError, the audit policy. No driver.
         .target(
             name: "AlongsideStore",
             dependencies: [
                 "AlongsideCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The single-site store: SQLite through GRDB (migrations, queries, triggers).
+        .target(
+            name: "AlongsideSQLite",
+            dependencies: [
+                "AlongsideCore",
+                "AlongsideStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(
@@ -40,12 +49,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "alongside", dependencies: ["AlongsideConsole"]),
+        // The composition root: chooses the store from --db and hands it to the console.
+        .executableTarget(
+            name: "alongside", dependencies: ["AlongsideConsole", "AlongsideSQLite"]),
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
-        .testTarget(name: "AlongsideStoreTests", dependencies: ["AlongsideStore"]),
+        .testTarget(
+            name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
         .testTarget(
             name: "AlongsideConsoleTests",
-            dependencies: ["AlongsideConsole", "alongside"]
+            dependencies: ["AlongsideConsole", "AlongsideSQLite", "alongside"]
         ),
     ]
 )

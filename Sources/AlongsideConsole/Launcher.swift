@@ -90,6 +90,22 @@ public enum Launcher {
         return home + "/.local/share/alongside/alongside.sqlite"
     }
 
+    /// Whether a `--db` value is a URL (`postgres://…`) rather than a file path.
+    static func isURL(_ location: String) -> Bool {
+        location.range(of: "://") != nil
+    }
+
+    /// A `--db` value as it may be shown: a URL loses anything between `:` and `@` (a
+    /// password must never be printed, even a mistaken one).
+    static func shown(_ location: String) -> String {
+        guard isURL(location), let at = location.lastIndex(of: "@"),
+            let scheme = location.range(of: "://")
+        else { return location }
+        let userInfo = location[scheme.upperBound..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return location }
+        return String(location[..<colon]) + String(location[at...])
+    }
+
     /// The acting user: --user, else the effective operating-system user.
     static func userName(_ option: String?) -> String {
         if let option, !option.isEmpty { return option }
@@ -111,15 +127,13 @@ public enum Launcher {
 
     /// Opens the session: configuration, catalogues, the store, and the first admin.
     static func openSession(
-        options: Options, env: [String: String], style: Style, clock: @escaping @Sendable () -> Date
+        options: Options, env: [String: String], style: Style, clock: @escaping @Sendable () -> Date,
+        stores: any StoreOpening
     ) throws -> Session {
         let dbPath = databasePath(options.db, env: env)
-        if dbPath.hasPrefix("postgres://") || dbPath.hasPrefix("postgresql://") {
-            throw CommandError(
-                "--db: this build runs on the embedded SQLite file only; the PostgreSQL store of spec §9 is not built yet (give a file path)")
-        }
+        let isFile = !isURL(dbPath)
         var configPath = options.config ?? env["ALONGSIDE_CONFIG"]
-        if configPath == nil {
+        if configPath == nil && isFile {
             let beside = URL(fileURLWithPath: dbPath).deletingLastPathComponent().appendingPathComponent("site.conf").path
             if FileManager.default.fileExists(atPath: beside) { configPath = beside }
         }
@@ -139,11 +153,11 @@ public enum Launcher {
         }
         let interactive =
             isatty(STDIN_FILENO) == 1 && options.commands.isEmpty && options.trailing.isEmpty
-        let isNew = !FileManager.default.fileExists(atPath: dbPath)
+        let isNew = !stores.exists(dbPath, environment: env)
         // A new database is never made silently (spec §4): at a terminal, a path that was
         // named (--db, $ALONGSIDE_DB) is confirmed first; scripts get a note.
         if isNew && interactive && (options.db != nil || env["ALONGSIDE_DB"] != nil) {
-            Output.out("There is no database at \(dbPath). Create a new one there? [y/N] ")
+            Output.out("There is no database at \(Self.shown(dbPath)). Create a new one there? [y/N] ")
             let answer = (Swift.readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard answer == "y" || answer == "yes" else {
                 throw CommandError("no database was created; check the path given with --db")
@@ -155,15 +169,17 @@ public enum Launcher {
         if isNew && (!Identity.isOSUser(userName(options.user)) || (fileConfig?.requirePin ?? false)) {
             firstPin = try Self.firstAdminPin(user: userName(options.user), interactive: interactive, env: env)
         }
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: dbPath) } catch let e as StoreError {
-            throw CommandError("\(dbPath): \(e.description)")
+        let store: any AlongsideStore
+        do { store = try stores.open(dbPath, environment: env) } catch let e as StoreError {
+            throw CommandError(isFile ? "\(dbPath): \(e.description)" : e.description)
+        } catch let e as CommandError {
+            throw e
         } catch {
-            throw CommandError("cannot open the database '\(dbPath)': \(error)")
+            throw CommandError("cannot open the database '\(Self.shown(dbPath))'")
         }
         let (config, settingsWarnings) = try SiteSettings.load(
             store: store, file: fileConfig, fileText: fileText, filePath: configPath,
-            databasePath: dbPath, actor: userName(options.user), now: clock())
+            databasePath: store.location, actor: userName(options.user), now: clock())
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
         guard let calendar = SiteCalendar(identifier: config.timeZoneIdentifier) else {
             throw CommandError("time_zone: '\(config.timeZoneIdentifier)' is not a known zone")
@@ -184,7 +200,7 @@ public enum Launcher {
         let session = Session(
             store: store, config: config, calendar: calendar, tags: tags, localities: localities,
             clock: clock, user: user, defaultFormat: options.format ?? .table, style: style,
-            databasePath: dbPath)
+            databasePath: store.location)
         session.environment = env
         session.siteOption = options.site?.lowercased()
         session.warnings += settingsWarnings
@@ -249,7 +265,8 @@ public enum Launcher {
 
     /// Runs alongside with these arguments and returns the exit status.
     public static func main(
-        arguments: [String], environment env: [String: String] = ProcessInfo.processInfo.environment,
+        arguments: [String], stores: any StoreOpening,
+        environment env: [String: String] = ProcessInfo.processInfo.environment,
         clock: (@Sendable () -> Date)? = nil
     ) -> Int32 {
         let clock = clock ?? Self.clock(environment: env)
@@ -275,7 +292,10 @@ public enum Launcher {
         let style = Style(enabled: stdoutTTY && !noColor && env["TERM"] != "dumb")
         let console = Console(
             interactive: stdinTTY && options.commands.isEmpty && options.trailing.isEmpty,
-            makeSession: { try openSession(options: options, env: env, style: style, clock: clock) },
+            makeSession: {
+                try openSession(
+                    options: options, env: env, style: style, clock: clock, stores: stores)
+            },
             out: Output.out, err: Output.err)
 
         var lines = options.commands

@@ -58,7 +58,7 @@ public enum PinHash {
         return key.map { k in k.withUnsafeBytes { Array($0) } } ?? []
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)

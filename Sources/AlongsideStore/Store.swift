@@ -23,6 +23,23 @@ public struct AuditEntry: Sendable, Equatable {
     public var prevHash: String
     /// This entry's hash.
     public var hash: String
+
+    /// Makes an entry.
+    public init(
+        seq: Int64, at: Date, actor: String, command: String, action: String, entity: String?,
+        before: String?, after: String?, prevHash: String, hash: String
+    ) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.command = command
+        self.action = action
+        self.entity = entity
+        self.before = before
+        self.after = after
+        self.prevHash = prevHash
+        self.hash = hash
+    }
 }
 
 /// Who is acting and when, for the audit log.
@@ -50,6 +67,13 @@ public struct DeclineRecord: Sendable, Equatable {
     public var at: Date
     /// Why, if given.
     public var reason: String?
+
+    /// Makes a record.
+    public init(mentorID: String, at: Date, reason: String?) {
+        self.mentorID = mentorID
+        self.at = at
+        self.reason = reason
+    }
 }
 
 /// A correction of a presentation (`unassign`, `void`, `edit`, `reopen`) with its reason.
@@ -72,21 +96,32 @@ public struct CorrectionRecord: Sendable, Equatable {
     }
 }
 
-/// Storage errors a person can act on.
+/// Storage errors a person can act on. Every store maps its driver's errors to these, so
+/// no SQL text, driver code or password ever reaches a user.
 public enum StoreError: Error, CustomStringConvertible, Equatable {
-    /// The record does not exist.
-    case notFound(String)
+    /// There is no such record: `kind` is what it is (`mentor`, `presentation`, `staff
+    /// member`), `id` how the user named it.
+    case notFound(kind: String, id: String)
     /// The record already exists.
     case duplicate(String)
-    /// The database is not an Alongside database or is from a newer version.
+    /// The database is not an Alongside database, is from a newer version, or cannot be
+    /// used as named.
     case incompatible(String)
-    /// The disk or the database file failed (full, unreadable, damaged), in plain words.
+    /// The disk or the database failed (full, unreadable, damaged, unreachable), in plain
+    /// words.
     case storage(String)
+    /// Another console held what this one needed for longer than the store waits.
+    case busy(String)
+    /// Another console changed the same records at the same time and the retries ran out.
+    case conflict(String)
 
     /// The message.
     public var description: String {
         switch self {
-        case .notFound(let s), .duplicate(let s), .incompatible(let s), .storage(let s): s
+        case .notFound(let kind, let id): "no \(kind) \(id)"
+        case .duplicate(let s), .incompatible(let s), .storage(let s), .busy(let s),
+            .conflict(let s):
+            s
         }
     }
 }
@@ -243,11 +278,30 @@ public protocol StoreWriting: StoreReading {
 }
 
 /// A database the console can use: one transaction per command.
+///
+/// The isolation contract every store keeps (SQLite by its one writer, PostgreSQL by locks):
+/// - write transactions are serialised with respect to each other (per database, or at
+///   least per mentor and per audit chain): a body that reads a mentor's caseload, checks the
+///   hard rules and assigns sees no other writer's change between its read and its commit;
+/// - a store may run a write body more than once (after a serialisation failure or a
+///   deadlock), so a body writes no files, prints nothing and appends no warnings: it only
+///   reads and writes through its transaction and returns a value;
+/// - a wait for another console's lock is a wait, never an error, up to the store's limit,
+///   after which it throws `StoreError.busy`;
+/// - ids (mentor, staff, service) compare without regard to case; times are whole seconds;
+/// - no shift lasts longer than `Shift.longestRealSeconds`, so "shifts covering t" only
+///   looks back that far;
+/// - numbers given by bulk inserts are consecutive;
+/// - the audit log is one chain per database, appended in the same transaction as the change.
 public protocol AlongsideStore: AnyObject, Sendable {
+    /// What the console names the database by (a file path, or a URL without password).
+    var location: String { get }
+    /// Whether this is the trust's shared database (spec §9) rather than a site's file.
+    var isShared: Bool { get }
     /// Runs `body` in one read transaction.
     func read<T>(_ body: (any StoreReading) throws -> T) throws -> T
     /// Runs `body` in one write transaction; audit entries carry `context`. Nothing is
-    /// written if `body` throws.
+    /// written if `body` throws. The body may be run again (see the isolation contract).
     func write<T>(_ context: ActingContext, _ body: (any StoreWriting) throws -> T) throws -> T
     /// Checks the database's integrity and the audit chain; returns problems (empty = fine).
     func check() throws -> [String]
@@ -267,12 +321,27 @@ public protocol AlongsideStore: AnyObject, Sendable {
     func changeCounter() throws -> Int64
 }
 
+/// Opens the store a `--db` value names: the composition root (the executable) decides
+/// which kinds exist; the console only asks.
+public protocol StoreOpening: Sendable {
+    /// Whether a store already exists at `location` (a new one is never made silently).
+    func exists(_ location: String, environment: [String: String]) -> Bool
+    /// Opens (creating and migrating when needed) the store at `location`.
+    func open(_ location: String, environment: [String: String]) throws -> any AlongsideStore
+}
+
 /// A legal hold on a presentation.
 public struct HoldRecord: Sendable, Equatable {
     /// Why it is held.
     public var reason: String
     /// Since when.
     public var at: Date
+
+    /// Makes a record.
+    public init(reason: String, at: Date) {
+        self.reason = reason
+        self.at = at
+    }
 }
 
 /// What a retention run did.
@@ -284,4 +353,11 @@ public struct RetentionRun: Sendable, Equatable {
     /// Entries written before v4-audit about those presentations, whose content their hash
     /// covers, so it stays.
     public var entriesKept: Int
+
+    /// Makes a record of a run.
+    public init(presentations: Int, entriesErased: Int, entriesKept: Int) {
+        self.presentations = presentations
+        self.entriesErased = entriesErased
+        self.entriesKept = entriesKept
+    }
 }

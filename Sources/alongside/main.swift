@@ -1,6 +1,28 @@
 import AlongsideConsole
+import AlongsideSQLite
+import AlongsideStore
 import Foundation
+
+/// The composition root: `--db` names a site's SQLite file or the trust's PostgreSQL
+/// database (spec §9); this is the one place that knows which stores exist.
+struct Stores: StoreOpening {
+    let sqlite = SQLiteStoreOpening()
+
+    func exists(_ location: String, environment: [String: String]) -> Bool {
+        sqlite.exists(location, environment: environment)
+    }
+
+    func open(_ location: String, environment: [String: String]) throws -> any AlongsideStore {
+        if location.lowercased().hasPrefix("postgres://")
+            || location.lowercased().hasPrefix("postgresql://")
+        {
+            throw StoreError.incompatible(
+                "--db: this build has no PostgreSQL store yet; give a file path")
+        }
+        return try sqlite.open(location, environment: environment)
+    }
+}
 
 // A file size limit makes a write fail with a plain error instead of killing the process.
 signal(SIGXFSZ, SIG_IGN)
-exit(Launcher.main(arguments: Array(CommandLine.arguments.dropFirst())))
+exit(Launcher.main(arguments: Array(CommandLine.arguments.dropFirst()), stores: Stores()))

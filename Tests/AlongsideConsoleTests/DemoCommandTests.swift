@@ -1,5 +1,6 @@
 import AlongsideCore
 import AlongsideStore
+@testable import AlongsideSQLite
 import Foundation
 import Testing
 

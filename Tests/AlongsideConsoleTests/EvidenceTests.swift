@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AlongsideStore
+@testable import AlongsideSQLite
 
 /// Issue 13 through the built binary: each attack of someone holding the database file
 /// (spec §5 and §8) is found, refused, or leaves the previous file intact.
@@ -52,7 +53,7 @@ struct EvidenceTests {
             FROM audit ORDER BY seq
             """
         ).split(separator: "\n")
-        var prev = AuditChain.genesis
+        var prev = AuditPolicy.genesis
         var statements = Self.dropGuards
         for line in rows {
             let o = try #require(
@@ -62,7 +63,7 @@ struct EvidenceTests {
                 prev = o["hash"] as! String
                 continue
             }
-            let sealed = AuditChain.Sealed(
+            let sealed = AuditPolicy.Sealed(
                 format: 2, seq: seq, at: Int64((o["at"] as! NSNumber).intValue),
                 actor: o["actor"] as! String, command: o["command"] as! String,
                 action: o["action"] as! String, entity: o["entity"] as? String,

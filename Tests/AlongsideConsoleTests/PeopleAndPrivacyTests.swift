@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideSQLite
 import Foundation
 import Testing
 
@@ -131,7 +132,8 @@ struct ImporterFuzzTests {
         var out = ""
         var err = ""
         let session = try Launcher.openSession(
-            options: Launcher.Options(db: db), env: [:], style: Style(enabled: false), clock: { Date() })
+            options: Launcher.Options(db: db), env: [:], style: Style(enabled: false), clock: { Date() },
+            stores: SQLiteStoreOpening())
         let console = Console(makeSession: { session }, out: { out += $0 }, err: { err += $0 })
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alongside-fuzz-\(TestNames.unique())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

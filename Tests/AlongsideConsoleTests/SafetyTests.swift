@@ -1,5 +1,6 @@
 import AlongsideCore
 import AlongsideStore
+import AlongsideSQLite
 import Foundation
 import Testing
 
@@ -193,7 +194,8 @@ struct SafetyTests {
         var out = ""
         var err = ""
         let session = try Launcher.openSession(
-            options: Launcher.Options(db: db), env: [:], style: Style(enabled: false), clock: { Date() })
+            options: Launcher.Options(db: db), env: [:], style: Style(enabled: false), clock: { Date() },
+            stores: SQLiteStoreOpening())
         let console = Console(makeSession: { session }, out: { out += $0 }, err: { err += $0 })
         let seeds = [
             "register --locality blackpool --needs alcohol,housing --at -20m --nhs 9434765919",

@@ -4,6 +4,7 @@ import GRDB
 import Testing
 
 @testable import AlongsideStore
+@testable import AlongsideSQLite
 
 /// A database written before v4-audit: its entries (format 1) still verify after the
 /// upgrade, one baseline entry accounts for the records it held, and tampering with an old
@@ -22,12 +23,12 @@ struct AuditUpgradeTests {
             try db.execute(sql: "INSERT INTO staff(name, role) VALUES ('ann', 'admin')")
             try db.execute(
                 sql: "INSERT INTO mentor(id, name, capacity) VALUES ('M1', 'Amy', 2)")
-            var prev = AuditChain.genesis
+            var prev = AuditPolicy.genesis
             for (seq, entity, after) in [
                 (Int64(1), "staff:ann", #"{"name":"ann","role":"admin","has_pin":false}"#),
                 (Int64(2), "M1", #"{"id":"M1","name":"Amy"}"#),
             ] {
-                let hash = AuditChain.hashV1(
+                let hash = AuditPolicy.hashV1(
                     seq: seq, at: 1_700_000_000 + seq, actor: "ann", command: "old",
                     action: "insert", entity: entity, before: nil, after: after, prevHash: prev)
                 try db.execute(

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import AlongsideStore
+@testable import AlongsideSQLite
 
 // The roster kept in memory across commands (v5-perf): every change to a mentor row, by this
 // store, another connection or a rolled-back transaction, is seen by the next read.

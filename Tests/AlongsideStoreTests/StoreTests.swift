@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import AlongsideStore
+@testable import AlongsideSQLite
 
 // The SQLite store on real files: modes, pragmas, round trips, atomic writes, the audit
 // log (no identifiers in clear, tampering detected) and backups.

@@ -44,7 +44,6 @@ struct Refer: ConsoleCommand {
                 "'\(consent)': without the person's consent no referral is made (nothing was "
                     + "written); with it, give --consent given")
         }
-        let now = session.now
         let when = try session.eventTime(at)
         let stored = try session.write("refer") { tx in
             let p = try session.presentation(presentation, in: tx)
@@ -113,7 +112,6 @@ struct ReferralCommand: ConsoleCommand {
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
         let target = status
-        let now = session.now
         let when = try session.eventTime(at)
         let moved = try session.write("referral") { tx in
             let p = try session.presentation(presentation, in: tx)

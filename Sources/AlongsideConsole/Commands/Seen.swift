@@ -20,7 +20,6 @@ struct Seen: ConsoleCommand {
     var at: String?
 
     func execute(_ session: Session) throws -> String {
-        let now = session.now
         let when = try session.eventTime(at)
         return try session.write("seen") { tx in
             var p = try session.presentation(presentation, in: tx)

@@ -260,6 +260,11 @@ public struct SiteConfig: Sendable, Equatable {
 
 /// Site names (spec §9): letters, digits and `-`, at most 32, compared without case.
 public enum SiteName {
+    /// The site of a console that names none and of a database whose `site` setting is unset.
+    public static let main = "main"
+    /// The word that covers every site of the trust (`--site all`).
+    public static let all = "all"
+
     /// Whether `text` can name a site.
     public static func isValid(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 32 && text.first != "-"

@@ -83,6 +83,9 @@ public struct Presentation: Sendable, Equatable {
     public var overrideReason: String?
     /// When the presentation was voided (registered in error), if it was.
     public var voidedAt: Date?
+    /// The emergency department that registered the person (spec §9): `main` on a site's
+    /// own file unless its `site` setting says otherwise.
+    public var site: String
 
     /// Makes a presentation.
     public init(
@@ -91,7 +94,7 @@ public struct Presentation: Sendable, Equatable {
         gender: String? = nil, mentorGender: String? = nil, language: String? = nil,
         leadMentor: Bool = false, mentorID: String? = nil, assignedAt: Date? = nil,
         seenAt: Date? = nil, closedAt: Date? = nil, outcome: Outcome? = nil,
-        overrideReason: String? = nil, voidedAt: Date? = nil
+        overrideReason: String? = nil, voidedAt: Date? = nil, site: String = SiteName.main
     ) {
         self.number = number
         self.ref = ref
@@ -112,6 +115,7 @@ public struct Presentation: Sendable, Equatable {
         self.outcome = outcome
         self.overrideReason = overrideReason
         self.voidedAt = voidedAt
+        self.site = site
     }
 
     /// `P` followed by the number.

@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Crypto
 import Foundation
 import GRDB
@@ -13,59 +14,6 @@ import GRDB
 ///   entry (leaving a voucher, see `erase`) without breaking the chain;
 /// - 3: as 2, with HMAC-SHA256 keyed by the site's `audit_key_file` instead of SHA-256.
 enum AuditChain {
-    static let genesis = String(repeating: "0", count: 64)
-
-    /// The hash of a format-1 entry (v1–v3).
-    static func hashV1(
-        seq: Int64, at: Int64, actor: String, command: String, action: String, entity: String?,
-        before: String?, after: String?, prevHash: String
-    ) -> String {
-        let canonical = JSONValue.array([
-            .int(Int(seq)), .int(Int(at)), .string(actor), .string(command), .string(action),
-            .string(entity), .string(before), .string(after), .string(prevHash),
-        ]).text
-        let digest = SHA256.hash(data: Data(canonical.utf8))
-        return PinHash.hex(Array(digest))
-    }
-
-    /// The fields a format-2/3 hash covers.
-    struct Sealed {
-        var format: Int
-        var seq: Int64
-        var at: Int64
-        var actor: String
-        var command: String
-        var action: String
-        var entity: String?
-        var record: String?
-        var state: String?
-        var beforeDigest: String?
-        var afterDigest: String?
-        var prevHash: String
-
-        /// The entry's hash: SHA-256 (format 2) or HMAC-SHA256 (format 3) of the canonical
-        /// text; nil when format 3 is asked for without a key.
-        func hash(key: SymmetricKey?) -> String? {
-            let canonical = JSONValue.array([
-                .int(format), .int(Int(seq)), .int(Int(at)), .string(actor), .string(command),
-                .string(action), .string(entity), .string(record), .string(state),
-                .string(beforeDigest), .string(afterDigest), .string(prevHash),
-            ]).text
-            let data = Data(canonical.utf8)
-            if format == 3 {
-                guard let key else { return nil }
-                return PinHash.hex(Array(HMAC<SHA256>.authenticationCode(for: data, using: key)))
-            }
-            return PinHash.hex(Array(SHA256.hash(data: data)))
-        }
-    }
-
-    /// The text stored for a before/after record: every string field redacted for NHS
-    /// numbers on its own, so times, counts and ids are never rewritten.
-    static func storedText(_ value: JSONValue?) -> String? {
-        value.map { $0.mappingStrings(NHSNumber.redact(in:)).text }
-    }
-
     /// Appends an entry chained to the last one. `record` names the one record the entry
     /// changed (its state after the change is digested; none if it was deleted); `bulk`
     /// names the rows of a bulk change, each digested in `audit_row`. Returns the entry's
@@ -82,11 +30,11 @@ enum AuditChain {
         let last = try Row.cachedOne(
             db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let prev: String = last?["hash"] ?? genesis
+        let prev: String = last?["hash"] ?? AuditPolicy.genesis
         let salt = RecordState.newSalt()
-        let b = redacting ? storedText(before) : before?.text
-        let a = redacting ? storedText(after) : after?.text
-        var sealed = Sealed(
+        let b = redacting ? AuditPolicy.storedText(before) : before?.text
+        let a = redacting ? AuditPolicy.storedText(after) : after?.text
+        var sealed = AuditPolicy.Sealed(
             format: symmetric == nil ? 2 : 3, seq: seq, at: context.at.storedSeconds,
             actor: context.actor, command: context.command, action: action, entity: entity,
             record: record?.key, state: nil, beforeDigest: RecordState.digest(salt: salt, b),
@@ -160,12 +108,6 @@ enum AuditChain {
         return PinHash.hex(Array(hasher.finalize()))
     }
 
-    /// The members retention erases from audit content: identifiers and free text.
-    static func isErasable(_ member: String) -> Bool {
-        ["age_band", "gender", "language", "nhs", "ref", "detail"].contains(member)
-            || member.hasSuffix("reason")
-    }
-
     /// Erases identifying content from the (format 2/3) entries about `entities`, leaving
     /// for each a voucher (digests of the erased text) that the retention entry `bySeq`
     /// vouches for; clears the salts of the rows of `records` digested before it, so no
@@ -185,7 +127,7 @@ enum AuditChain {
         func erased(_ text: String?) -> String? {
             guard let text else { return nil }
             guard let value = JSONValue.parse(text) else { return "\"[removed]\"" }
-            return value.erasingMembers(where: isErasable, replacement: .string("[removed]")).text
+            return value.erasingMembers(where: AuditPolicy.isErasable, replacement: .string("[removed]")).text
         }
         let update = try db.cachedStatement(
             sql: "UPDATE audit SET before = ?, after = ?, salt = NULL WHERE seq = ?")
@@ -212,27 +154,3 @@ enum AuditChain {
     }
 }
 
-/// The key of the keyed chain as this console holds it.
-public enum AuditKeyState: Sendable {
-    /// No `audit_key_file`: entries are chained with SHA-256.
-    case none
-    /// The key read from `audit_key_file` (its bytes): entries are chained with HMAC-SHA256.
-    case key([UInt8])
-    /// `audit_key_file` is set but could not be read: nothing may be written.
-    case unreadable(String)
-
-    /// The key to write with, or nil for SHA-256; throws when the key could not be read.
-    func keyForWriting() throws -> SymmetricKey? {
-        switch self {
-        case .none: return nil
-        case .key(let k): return SymmetricKey(data: k)
-        case .unreadable(let why): throw StoreError.storage(why)
-        }
-    }
-
-    /// The key to verify with, if any.
-    var keyForReading: SymmetricKey? {
-        if case .key(let k) = self { return SymmetricKey(data: k) }
-        return nil
-    }
-}

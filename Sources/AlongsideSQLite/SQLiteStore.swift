@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Foundation
 import GRDB
 
@@ -9,6 +10,10 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
     let rosterCache = RosterCache()
     /// The database file.
     public let path: String
+    /// The database file, as the console names it.
+    public var location: String { path }
+    /// A site's own file, not the trust's shared database.
+    public var isShared: Bool { false }
 
     /// Opens (creating with its folder, modes 0700/0600) and migrates the database at `path`.
     public init(path: String) throws {
@@ -77,18 +82,18 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
 
     var auditKey: AuditKeyState { keyLock.withLock { keyState } }
 
-    /// Writes the baseline entry a database upgraded to v4-audit owes (see Migrations).
+    /// Writes the baseline entry a database upgraded to v4-audit or v6-site owes (see Migrations).
     private static func writeBaselineIfPending(_ queue: DatabaseQueue) throws {
         try queue.write { db in
-            guard try String.fetchOne(
-                db, sql: "SELECT value FROM meta WHERE key = 'audit_baseline_pending'") != nil
+            guard let upgrade = try String.fetchOne(
+                db, sql: "SELECT value FROM meta WHERE key = 'audit_baseline_pending'")
             else { return }
             let at = try Int64.fetchOne(db, sql: "SELECT max(at) FROM audit") ?? 0
             try AuditChain.append(
                 db,
                 context: ActingContext(actor: "alongside", command: "upgrade", at: Date(storedSeconds: at)),
                 key: .none, action: "baseline", entity: nil, before: nil,
-                after: .object([("detail", .string("records held at the upgrade to v4-audit"))]),
+                after: .object([("detail", .string("records held at the upgrade to \(upgrade)"))]),
                 bulk: AuditedTable.all.map { RecordSelection(table: $0, condition: "1", arguments: []) })
             try db.execute(sql: "DELETE FROM meta WHERE key = 'audit_baseline_pending'")
         }
@@ -180,5 +185,21 @@ public final class SQLiteStore: AlongsideStore, @unchecked Sendable {
             pending.discard()
             throw error
         }
+    }
+}
+
+/// Opens a site's SQLite file (`--db PATH`).
+public struct SQLiteStoreOpening: StoreOpening {
+    /// Makes the opener.
+    public init() {}
+
+    public func exists(_ location: String, environment: [String: String]) -> Bool {
+        FileManager.default.fileExists(atPath: location)
+    }
+
+    public func open(_ location: String, environment: [String: String]) throws
+        -> any AlongsideStore
+    {
+        try SQLiteStore(path: location)
     }
 }

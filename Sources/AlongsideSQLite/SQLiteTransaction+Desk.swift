@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Foundation
 import GRDB
 

@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Crypto
 import Foundation
 import GRDB
@@ -6,11 +7,6 @@ import GRDB
 // The directory of local services and onward referrals (spec §12), on SQLite.
 
 extension Referral {
-    static let columns = """
-        id, presentation_id, service_id, service_name, status, requested_at, accepted_at, \
-        attended_at, completed_at, ended_at
-        """
-
     init(row: Row) {
         self.init(
             number: row[0], presentation: row[1], serviceID: row[2], serviceName: row[3],
@@ -22,35 +18,6 @@ extension Referral {
         endedAt = (row[9] as Int64?).map(Date.init(storedSeconds:))
     }
 
-    /// The audit view (no personal data: the presentation is named by its id).
-    var auditJSON: JSONValue {
-        .object([
-            ("referral", .string(id)),
-            ("presentation", .string(PresentationID.format(presentation))),
-            ("service", .string(serviceID)), ("status", .string(status.rawValue)),
-            ("consent", .string("given")),
-        ])
-    }
-}
-
-extension Service {
-    /// The canonical form hashed into the audit entry of an import.
-    var canonical: JSONValue {
-        .array([
-            .string(id), .string(name), .string(description), .string(status), .string(email),
-            .string(url), minimumAge.map { .int($0) } ?? .null,
-            maximumAge.map { .int($0) } ?? .null,
-            .string(ListField.encode(areas)), .string(ListField.encode(taxonomies)),
-            .array(
-                schedules.map {
-                    .array([
-                        .string($0.id), .string($0.freq.rawValue), .string($0.bydayText),
-                        .int($0.opensAt), .int($0.closesAt), .string($0.validFrom?.description),
-                        .string($0.validTo?.description),
-                    ])
-                }),
-        ])
-    }
 }
 
 extension SQLiteTransaction {
@@ -224,7 +191,7 @@ extension SQLiteTransaction {
                 db, sql: "SELECT \(Referral.columns) FROM referral WHERE id = ?",
                 arguments: [r.number]
             ).map(Referral.init(row:))
-        else { throw StoreError.notFound("no referral \(r.id)") }
+        else { throw StoreError.notFound(kind: "referral", id: r.id) }
         try db.execute(
             sql: """
                 UPDATE referral SET status = ?, accepted_at = ?, attended_at = ?,

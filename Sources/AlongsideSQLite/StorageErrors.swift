@@ -1,4 +1,5 @@
 import Foundation
+import AlongsideStore
 import GRDB
 
 /// SQLite's result codes as sentences (spec §8): a full disk or a damaged file reads as

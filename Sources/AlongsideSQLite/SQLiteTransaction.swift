@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Foundation
 import GRDB
 
@@ -326,7 +327,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func updateMentor(_ mentor: Mentor) throws {
         guard let before = try self.mentor(mentor.id) else {
-            throw StoreError.notFound("no mentor \(mentor.id)")
+            throw StoreError.notFound(kind: "mentor", id: mentor.id)
         }
         if before == mentor { return }
         try db.cachedExecute(
@@ -399,7 +400,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func updatePresentation(_ p: Presentation) throws {
         guard let before = try presentation(p.number) else {
-            throw StoreError.notFound("no presentation \(p.id)")
+            throw StoreError.notFound(kind: "presentation", id: p.id)
         }
         let columns = Columns.presentation.split(separator: ",").dropFirst()
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -470,7 +471,7 @@ struct SQLiteTransaction: StoreWriting {
 
     func removeStaff(_ name: String) throws {
         guard let before = try staffMember(name) else {
-            throw StoreError.notFound("no staff member '\(name)'")
+            throw StoreError.notFound(kind: "staff member", id: "'\(name)'")
         }
         try db.cachedExecute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
         try db.cachedExecute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [name])

@@ -1,3 +1,4 @@
+import AlongsideStore
 import GRDB
 
 // Prepared statements kept by the connection (`Database.cachedStatement`) for the queries

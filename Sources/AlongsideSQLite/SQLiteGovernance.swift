@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Foundation
 import GRDB
 
@@ -58,7 +59,7 @@ extension SQLiteTransaction {
 
     func removeHold(presentation: Int) throws {
         guard let before = try hold(of: presentation) else {
-            throw StoreError.notFound("\(PresentationID.format(presentation)) is not on hold")
+            throw StoreError.notFound(kind: "hold on", id: PresentationID.format(presentation))
         }
         try db.execute(sql: "DELETE FROM hold WHERE presentation_id = ?", arguments: [presentation])
         try audit(

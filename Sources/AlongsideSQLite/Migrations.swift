@@ -283,6 +283,23 @@ enum Migrations {
                     END;
                     """)
         }
+        // v6-site (spec §9): a presentation carries the emergency department that
+        // registered it, so a site's file can move into the trust database and one trust
+        // database serves several sites. Rows already held belong to the database's own
+        // site (its `site` setting, else `main`). The presentation's stored state gains a
+        // column, so records already held are accounted for by a new baseline entry.
+        m.registerMigration("v6-site") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE presentation ADD COLUMN site TEXT NOT NULL DEFAULT 'main';
+                    UPDATE presentation
+                    SET site = COALESCE((SELECT value FROM setting WHERE key = 'site'), 'main');
+                    CREATE INDEX presentation_site_arrived ON presentation(site, arrived_at);
+                    INSERT OR REPLACE INTO meta(key, value)
+                    SELECT 'audit_baseline_pending', 'v6-site'
+                    WHERE EXISTS (SELECT 1 FROM presentation);
+                    """)
+        }
         return m
     }
 

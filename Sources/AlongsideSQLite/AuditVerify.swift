@@ -1,48 +1,8 @@
 import AlongsideCore
+import AlongsideStore
 import Crypto
 import Foundation
 import GRDB
-
-/// One line kept outside the database (spec §8): the entry that was the log's head when it
-/// was taken, `SEQ HASH TIME` (time in UTC, ISO 8601).
-public struct AuditAnchor: Sendable, Equatable, CustomStringConvertible {
-    /// The entry's position in the log.
-    public var seq: Int64
-    /// The entry's hash.
-    public var hash: String
-    /// The entry's time.
-    public var at: Date
-
-    /// Makes an anchor.
-    public init(seq: Int64, hash: String, at: Date) {
-        self.seq = seq
-        self.hash = hash
-        self.at = at
-    }
-
-    /// Reads `SEQ HASH TIME` (as `audit anchor` prints it); nil if the line is not one.
-    public init?(line: String) {
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard words.count == 3, let seq = Int64(words[0]), seq > 0, words[1].count == 64,
-            words[1].allSatisfy({ $0.isHexDigit }),
-            let at = AuditAnchor.formatter.date(from: words[2])
-        else { return nil }
-        self.init(seq: seq, hash: words[1].lowercased(), at: at)
-    }
-
-    /// `SEQ HASH TIME`.
-    public var description: String { "\(seq) \(hash) \(timeText)" }
-
-    /// The time as written in the line (UTC, ISO 8601).
-    public var timeText: String { Self.formatter.string(from: at) }
-
-    nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f
-    }()
-}
 
 extension AuditChain {
     /// The log's head as an anchor, or nil for an empty log.
@@ -71,7 +31,7 @@ extension AuditChain {
         var bulkSeqs: Set<Int64> = []
         var unkeyable: [Int64] = []
         var firstKeyed: Int64?
-        var prev = genesis
+        var prev = AuditPolicy.genesis
         var expectedSeq: Int64 = 1
         var count = 0
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
@@ -92,13 +52,13 @@ extension AuditChain {
             let before: String? = row["before"]
             let after: String? = row["after"]
             if format == 1 {
-                let h = hashV1(
+                let h = AuditPolicy.hashV1(
                     seq: seq, at: row["at"], actor: row["actor"], command: row["command"],
                     action: row["action"], entity: row["entity"], before: before, after: after,
                     prevHash: storedPrev)
                 if h != stored { problems.append("entry \(seq) has been altered") }
             } else {
-                let sealed = Sealed(
+                let sealed = AuditPolicy.Sealed(
                     format: format, seq: seq, at: row["at"], actor: row["actor"],
                     command: row["command"], action: row["action"], entity: row["entity"],
                     record: row["record"], state: row["state"],

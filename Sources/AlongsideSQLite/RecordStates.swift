@@ -1,4 +1,5 @@
 import AlongsideCore
+import AlongsideStore
 import Crypto
 import Foundation
 import GRDB
@@ -112,79 +113,19 @@ struct RecordSelection: Sendable {
     let arguments: StatementArguments
 }
 
-/// Digests of record states and audit content.
-enum RecordState {
-    /// The row's values as a JSON array: the text whose digest is the record's state.
+
+extension RecordState {
+    /// The canonical state of a row read back from SQLite.
     static func canonical(_ row: Row) -> String {
-        var out = "["
-        for (i, v) in row.databaseValues.enumerated() {
-            if i > 0 { out += "," }
-            switch v.storage {
-            case .null: out += "null"
-            case .int64(let n): out += String(n)
-            case .double(let d): out += JSONValue.format(d)
-            case .string(let s):
-                // Most values need no escaping: append them as they are.
-                if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
-                    out += "\""
-                    out += s
-                    out += "\""
-                } else {
-                    out += JSONValue.string(s).text
+        canonical(
+            row.databaseValues.lazy.map { v -> StoredValue in
+                switch v.storage {
+                case .null: .null
+                case .int64(let n): .int(n)
+                case .double(let d): .double(d)
+                case .string(let s): .text(s)
+                case .blob(let b): .blob(Array(b))
                 }
-            case .blob(let b): out += JSONValue.string("blob:" + PinHash.hex(Array(b))).text
-            }
-        }
-        return out + "]"
-    }
-
-    /// SHA-256 of salt and text, in hex; nil for no text.
-    static func digest(salt: [UInt8]?, _ text: String?) -> String? {
-        guard let text else { return nil }
-        var hasher = SHA256()
-        if let salt { hasher.update(data: salt) }
-        hasher.update(data: Data(text.utf8))
-        return PinHash.hex(Array(hasher.finalize()))
-    }
-
-    /// 16 random bytes.
-    static func newSalt() -> [UInt8] {
-        var g = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
-    }
-
-    static func bytes(hex: String?) -> [UInt8]? {
-        guard let hex else { return nil }
-        let digits = Array(hex.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let high = value(digits[i]), let low = value(digits[i + 1]) else { return nil }
-            out.append(high << 4 | low)
-            i += 2
-        }
-        return out
-    }
-
-    /// How a person reads a record key: `P12`, `mentor m3`, `shift 40`, `staff alice`.
-    static func describe(_ key: String) -> String {
-        let parts = key.split(separator: ":", maxSplits: 2).map(String.init)
-        guard parts.count >= 2 else { return key }
-        switch parts[0] {
-        case "presentation": return "P" + parts[1]
-        case "decline" where parts.count == 3: return "the decline of P\(parts[1]) by \(parts[2])"
-        case "hold": return "the hold on P" + parts[1]
-        default: return "\(parts[0]) \(parts[1...].joined(separator: ":"))"
-        }
+            })
     }
 }
