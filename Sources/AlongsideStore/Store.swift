@@ -204,6 +204,9 @@ public protocol StoreReading {
     /// Sign-ins of one mentor (or all) that overlap `span` (or all), by sign-in time; a
     /// sign-in not yet closed overlaps everything after it.
     func signIns(mentor: String?, overlapping span: TimeSpan?) throws -> [SignIn]
+    /// The sites that have registered someone (spec §9: a site comes into being with its
+    /// first registration), sorted.
+    func sites() throws -> [String]
 }
 
 extension StoreReading {
@@ -275,6 +278,39 @@ public protocol StoreWriting: StoreReading {
     @discardableResult func insertSignIn(_ signIn: SignIn) throws -> Int64
     /// Records a sign-out (the sign-in's `outAt`).
     func updateSignIn(_ signIn: SignIn) throws
+    /// Copies a site's database into this one as `bundle.site` (spec §9, `site import`):
+    /// presentations are renumbered (after this database's last), mentors, staff, shifts and
+    /// leave added, the copied audit chain kept as that site's history and sealed by one
+    /// entry of this database's chain carrying its head hash and the id mapping. Throws
+    /// `StoreError.duplicate` listing every mentor or staff id present in both whose records
+    /// differ (identical ones are kept once). Returns the mapping, old number → new.
+    func importSite(_ bundle: SiteBundle) throws -> [(old: Int, new: Int)]
+}
+
+/// A site's database as `site import` reads it (spec §9), every table a site keeps.
+public struct SiteBundle: Sendable {
+    /// The site the presentations are filed under.
+    public var site: String
+    public var mentors: [Mentor] = []
+    public var shifts: [Shift] = []
+    public var leave: [Leave] = []
+    public var signIns: [SignIn] = []
+    public var staff: [StaffMember] = []
+    /// Presentations with their own (old) numbers.
+    public var presentations: [Presentation] = []
+    /// Declines by old presentation number.
+    public var declines: [(presentation: Int, decline: DeclineRecord)] = []
+    /// Corrections by old presentation number.
+    public var corrections: [(presentation: Int, correction: CorrectionRecord)] = []
+    /// Legal holds by old presentation number.
+    public var holds: [(presentation: Int, hold: HoldRecord)] = []
+    /// Onward referrals (their `presentation` is the old number).
+    public var referrals: [Referral] = []
+    /// The site's audit chain, oldest first, already verified by the caller.
+    public var audit: [AuditEntry] = []
+
+    /// Makes an empty bundle for `site`.
+    public init(site: String) { self.site = site }
 }
 
 /// A database the console can use: one transaction per command.
