@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The domain: pure Swift, no files, no database, no terminal.
@@ -35,6 +36,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The trust's store: PostgreSQL through postgres-nio (one synchronous connection, its
+        // own migrations, the same records and audit chain as the SQLite store).
+        .target(
+            name: "AlongsidePostgres",
+            dependencies: [
+                "AlongsideCore",
+                "AlongsideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/AlongsidePostgres"
+        ),
+        // A throwaway PostgreSQL cluster for tests (initdb, pg_ctl, one per test process).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["AlongsidePostgres"],
+            path: "Tests/PostgresTestSupport"
+        ),
         .systemLibrary(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
@@ -55,6 +74,14 @@ let package = Package(
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
         .testTarget(
             name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
+        // The PostgreSQL store against the SQLite store on a real throwaway cluster.
+        .testTarget(
+            name: "AlongsidePostgresStoreTests",
+            dependencies: [
+                "AlongsideCore", "AlongsideStore", "AlongsidePostgres", "AlongsideSQLite",
+                "PostgresTestSupport",
+            ]
+        ),
         .testTarget(
             name: "AlongsideConsoleTests",
             dependencies: ["AlongsideConsole", "AlongsideSQLite", "alongside"]

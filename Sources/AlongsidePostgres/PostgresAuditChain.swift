@@ -81,7 +81,8 @@ enum PGAuditChain {
         while true {
             let rows = try run.query(
                 """
-                SELECT record, state FROM audit_row WHERE seq = $1 AND ($2::text IS NULL OR record > $2)
+                SELECT record, state FROM audit_row
+                WHERE seq = $1 AND ($2::text IS NULL OR record > $2)
                 ORDER BY record LIMIT \(PGAuditedTable.pageSize)
                 """, [seq.pg, after.pg])
             for row in rows {

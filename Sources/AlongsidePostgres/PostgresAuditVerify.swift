@@ -178,8 +178,11 @@ enum PGAuditGuards {
     /// its event, per row or per statement, no condition) and run its shipped function; each
     /// function must hold its shipped source.
     static func problems(_ run: PGRunner) throws -> [String] {
-        var found: [String: (table: String, type: Int64, enabled: String, function: String,
-            conditional: Bool)] = [:]
+        var found:
+            [String: (
+                table: String, type: Int64, enabled: String, function: String,
+                conditional: Bool
+            )] = [:]
         for row in try run.query(
             """
             SELECT t.tgname::text, c.relname::text, t.tgtype::bigint, t.tgenabled::text,

@@ -474,7 +474,8 @@ enum PostgresSchema {
                 entities := ARRAY(SELECT 'P' || i.id FROM unnest(p_ids) AS i(id));
                 ids := ARRAY(SELECT i.id::text FROM unnest(p_ids) AS i(id));
                 FOR e IN
-                    SELECT * FROM json_to_recordset(p_entries) AS x(seq bigint, before text, after text)
+                    SELECT * FROM json_to_recordset(p_entries)
+                        AS x(seq bigint, before text, after text)
                 LOOP
                     SELECT a.before, a.after INTO old FROM audit a
                     WHERE a.seq = e.seq AND a.format >= 2 AND a.salt IS NOT NULL
@@ -510,7 +511,8 @@ enum PostgresSchema {
 
     static func erasure(_ schema: String) -> String {
         erasureBodies.map { name, signature, body in
-            let path = name == "alongside_retention_erase" ? " SET search_path = \(schema), pg_temp" : ""
+            let path =
+                name == "alongside_retention_erase" ? " SET search_path = \(schema), pg_temp" : ""
             return """
                 CREATE FUNCTION \(name)\(signature)\(path) AS $$
                 \(body)

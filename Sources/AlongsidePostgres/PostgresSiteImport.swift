@@ -37,7 +37,8 @@ enum PGSiteImport {
             guard case .string(let head)? = after?[member: "head"],
                 case .int(let entries)? = after?[member: "entries"]
             else {
-                problems.append("the entry \(seal.seq) that sealed site \(seal.site) has been altered")
+                problems.append(
+                    "the entry \(seal.seq) that sealed site \(seal.site) has been altered")
                 continue
             }
             var altered: [String] = []
@@ -72,7 +73,8 @@ enum PGSiteImport {
                 states[row.string(0)] = (row.text(1), row.text(2))
             }
             var changed = 0
-            try PGAuditedTable.siteAudit.forEachRow(run, where: "site = $1", binds: [seal.site.pg]) {
+            try PGAuditedTable.siteAudit.forEachRow(run, where: "site = $1", binds: [seal.site.pg])
+            {
                 key, canonical in
                 guard let kept = states[key], let salt = kept.salt,
                     RecordState.digest(salt: RecordState.bytes(hex: salt), canonical) == kept.state
@@ -221,7 +223,8 @@ extension PostgresTransaction {
             "correction", columns: ["id", "presentation_id", "at", "actor", "kind", "reason"],
             rows: try bundle.corrections.enumerated().map { i, c in
                 [
-                    (firstCorrection + Int64(i)).pg, try renumbered(c.presentation, "a correction").pg,
+                    (firstCorrection + Int64(i)).pg,
+                    try renumbered(c.presentation, "a correction").pg,
                     c.correction.at.pg, c.correction.actor.pg, c.correction.kind.pg,
                     c.correction.reason.pg,
                 ]

@@ -145,10 +145,13 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
                 let run = PGRunner(c)
                 do {
                     try run.execute(
-                        write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                        write
+                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     do {
-                        if write { try run.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))") }
+                        if write {
+                            try run.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                        }
                         let result = try body(run)
                         // A statement failed and the body carried on: the server has aborted
                         // the transaction, so nothing may be claimed as written.

@@ -48,7 +48,8 @@ extension PostgresTransaction {
             ORDER BY at, id
             """, [number.pg]
         ).map {
-            CorrectionRecord(at: $0.date(0), actor: $0.string(1), kind: $0.string(2), reason: $0.text(3))
+            CorrectionRecord(
+                at: $0.date(0), actor: $0.string(1), kind: $0.string(2), reason: $0.text(3))
         }
     }
 
@@ -61,7 +62,8 @@ extension PostgresTransaction {
         }
         if let span {
             binds += [span.end.pg, span.start.pg]
-            sql += " AND in_at < $\(binds.count - 1) AND (out_at IS NULL OR out_at > $\(binds.count))"
+            sql +=
+                " AND in_at < $\(binds.count - 1) AND (out_at IS NULL OR out_at > $\(binds.count))"
         }
         sql += " ORDER BY in_at, id"
         return try run.query(sql, binds).map(Self.signIn)

@@ -77,7 +77,7 @@ struct PostgresTransaction: StoreWriting {
                     WHERE start <= $1 AND start >= $2 AND "end" > $1)
                 """, [t.pg, (t - Self.longestShift).pg]
             ).map { Mentor(pg: $0) }
-            .sortedNaturallyByID()
+                .sortedNaturallyByID()
         } else {
             mentors = try self.mentors()
         }
@@ -102,13 +102,16 @@ struct PostgresTransaction: StoreWriting {
         ).map { TimeSpan(start: $0.date(0), end: $0.date(1)) }
         let leave = try run.query(
             """
-            SELECT start, "end" FROM leave WHERE lower(mentor_id) = $1 AND "end" > $2 AND start <= $2
+            SELECT start, "end" FROM leave
+            WHERE lower(mentor_id) = $1 AND "end" > $2 AND start <= $2
             ORDER BY start, id
             """, [key.pg, t.pg]
         ).map { TimeSpan(start: $0.date(0), end: $0.date(1)) }
-        let load = try run.int(
-            "SELECT count(*) FROM presentation WHERE lower(mentor_id) = $1 AND closed_at IS NULL",
-            [key.pg]) ?? 0
+        let load =
+            try run.int(
+                "SELECT count(*) FROM presentation WHERE lower(mentor_id) = $1 "
+                    + "AND closed_at IS NULL",
+                [key.pg]) ?? 0
         return MentorState(
             mentor: m, shifts: shifts, leave: leave, caseload: Int(load),
             signIns: try signInsCovering(time, mentor: m.id)[m.id.lowercased()] ?? [])
@@ -209,10 +212,11 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func presentations(arrivedIn span: TimeSpan, includingVoided: Bool) throws -> [Presentation] {
-        try run.query(
+        let voided = includingVoided ? "" : " AND voided_at IS NULL"
+        return try run.query(
             """
             SELECT \(Columns.presentation) FROM presentation
-            WHERE arrived_at >= $1 AND arrived_at < $2\(includingVoided ? "" : " AND voided_at IS NULL")
+            WHERE arrived_at >= $1 AND arrived_at < $2\(voided)
             ORDER BY arrived_at, id
             """, [span.start.pg, span.end.pg]
         ).map { Presentation(pg: $0) }
@@ -238,8 +242,7 @@ struct PostgresTransaction: StoreWriting {
         ).map { DeclineRecord(mentorID: $0.string(0), at: $0.date(1), reason: $0.text(2)) }
     }
 
-    func previousMentors(nhs: String?, ref: String?, excluding number: Int) throws -> Set<String>
-    {
+    func previousMentors(nhs: String?, ref: String?, excluding number: Int) throws -> Set<String> {
         guard nhs != nil || ref != nil else { return [] }
         let rows = try run.query(
             """
@@ -404,10 +407,12 @@ struct PostgresTransaction: StoreWriting {
             throw StoreError.notFound(kind: "presentation", id: p.id)
         }
         let columns = Presentation.columnsWithoutID
+        let assignments = columns.enumerated().map { "\($0.element) = $\($0.offset + 1)" }
+            .joined(separator: ", ")
         try run.execute(
             """
             UPDATE presentation
-            SET \(columns.enumerated().map { "\($0.element) = $\($0.offset + 1)" }.joined(separator: ", "))
+            SET \(assignments)
             WHERE id = $\(columns.count + 1)
             """, p.bindsWithoutID + [p.number.pg])
         try audit(
