@@ -12,6 +12,9 @@ final class PGRunner: @unchecked Sendable {
     let connection: PGConnection
     /// The first statement the server refused in this transaction, if any.
     private(set) var failure: PGServerError?
+    /// The log's head as this transaction last wrote it (so a command that writes several
+    /// entries reads it once).
+    var head: (seq: Int64, hash: String)?
 
     init(_ connection: PGConnection) {
         self.connection = connection
@@ -57,6 +60,18 @@ final class PGRunner: @unchecked Sendable {
     /// new rowid. Only under the write lock, which makes it race-free.
     func nextID(_ table: String, column: String = "id") throws -> Int64 {
         try int("SELECT coalesce(max(\(column)), 0) + 1 FROM \(table)") ?? 1
+    }
+
+    /// Inserts one row with the next id (`max(id) + 1`, as ``nextID(_:column:)``) and the
+    /// values `binds` for `columns`, in one statement; returns the id.
+    @discardableResult
+    func insertNext(_ table: String, columns: [String], _ binds: [PGValue]) throws -> Int64 {
+        try int(
+            """
+            INSERT INTO \(table)(id, \(columns.joined(separator: ", ")))
+            VALUES ((SELECT coalesce(max(id), 0) + 1 FROM \(table)), \(placeholders(binds.count)))
+            RETURNING id
+            """, binds) ?? 0
     }
 
     /// Inserts `rows` (each `columns.count` binds) with multi-row INSERTs of at most

@@ -20,9 +20,15 @@ enum PGAuditChain {
         bulk: [PGRecordSelection] = [], redacting: Bool = true
     ) throws -> Int64 {
         let symmetric = try key.keyForWriting()
-        let last = try run.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        let seq = (last?.int64(0) ?? 0) + 1
-        let prev = last?.text(1) ?? AuditPolicy.genesis
+        let last: (seq: Int64, hash: String)
+        if let head = run.head {
+            last = head
+        } else {
+            let row = try run.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            last = (row?.int64(0) ?? 0, row?.text(1) ?? AuditPolicy.genesis)
+        }
+        let seq = last.seq + 1
+        let prev = last.hash
         let salt = RecordState.newSalt()
         let b = redacting ? AuditPolicy.storedText(before) : before?.text
         let a = redacting ? AuditPolicy.storedText(after) : after?.text
@@ -70,6 +76,7 @@ enum PGAuditChain {
                 b.pg, a.pg, prev.pg, hash.pg, sealed.format.pg, PinHash.hex(salt).pg,
                 sealed.beforeDigest.pg, sealed.afterDigest.pg, sealed.record.pg, sealed.state.pg,
             ])
+        run.head = (seq, hash)
         return seq
     }
 

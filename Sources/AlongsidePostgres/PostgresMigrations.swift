@@ -15,17 +15,27 @@ import Foundation
 /// - The migration also grants the application's role (see ``PostgresSchema/grants``):
 ///   `ALONGSIDE_PG_APP_ROLE`, else `alongside_app` when the server has such a role.
 enum PostgresMigrations {
-    static func migrate(_ connection: PGConnection, appRole: String?) throws {
+    /// Brings the schema up to date; also sets the session's `lock_timeout` (in the same
+    /// query as the ids, so a start-up on an up-to-date database costs one query).
+    static func migrate(
+        _ connection: PGConnection, appRole: String?, lockTimeoutMilliseconds: Int
+    ) throws {
         let url = connection.url
-        // The one query of a start-up on an up-to-date database.
         do {
-            let applied = Set(
-                try connection.query("SELECT id FROM alongside_migrations").map { $0.string(0) })
+            let rows = try connection.query(
+                "SELECT id, set_config('lock_timeout', $1, false) FROM alongside_migrations",
+                [String(lockTimeoutMilliseconds).pg])
+            let applied = Set(rows.map { $0.string(0) })
             try refuseNewer(applied)
             if applied == PostgresSchema.known { return }
         } catch let error as PGServerError where error.sqlState == "42P01" {
             // No table yet: a new database (or not an Alongside one; see below).
         } catch let error as PGServerError {
+            throw PostgresErrors.plain(error, url: url)
+        }
+        do {
+            try connection.execute("SET lock_timeout = \(lockTimeoutMilliseconds)")
+        } catch {
             throw PostgresErrors.plain(error, url: url)
         }
         for migration in PostgresSchema.migrations {
@@ -110,7 +120,7 @@ enum PostgresMigrations {
     }
 
     /// Grants the application's role, when there is one other than the role migrating.
-    private static func grant(_ run: PGRunner, appRole: String?, schema: String) throws {
+    static func grant(_ run: PGRunner, appRole: String?, schema: String) throws {
         let wanted = appRole ?? "alongside_app"
         guard
             let row = try run.one(

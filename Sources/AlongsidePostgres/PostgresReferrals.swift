@@ -150,15 +150,15 @@ extension PostgresTransaction {
     }
 
     func insertReferral(_ r: Referral) throws -> Int {
-        let id = try run.nextID("referral")
-        try run.execute(
-            """
-            INSERT INTO referral(id, presentation_id, service_id, service_name, status, consent,
-                requested_at) VALUES ($1, $2, $3, $4, $5, 'given', $6)
-            """,
+        let id = try run.insertNext(
+            "referral",
+            columns: [
+                "presentation_id", "service_id", "service_name", "status", "consent",
+                "requested_at",
+            ],
             [
-                id.pg, r.presentation.pg, r.serviceID.pg, r.serviceName.pg, r.status.rawValue.pg,
-                r.requestedAt.pg,
+                r.presentation.pg, r.serviceID.pg, r.serviceName.pg, r.status.rawValue.pg,
+                "given".pg, r.requestedAt.pg,
             ])
         var stored = r
         stored.number = Int(id)

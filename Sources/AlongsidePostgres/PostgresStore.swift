@@ -81,9 +81,10 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
         self.url = url
         self.password = password
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
-        let connection = try connect()
+        let connection = try PGConnection.connect(url, password: password)
         do {
-            try PostgresMigrations.migrate(connection, appRole: appRole)
+            try PostgresMigrations.migrate(
+                connection, appRole: appRole, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
         } catch {
             connection.close()
             throw error
@@ -103,6 +104,7 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
         }
     }
 
+    /// A new connection with the session's `lock_timeout` set (reconnecting after a loss).
     private func connect() throws -> PGConnection {
         let connection = try PGConnection.connect(url, password: password)
         do {
@@ -144,10 +146,21 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
                 let c = try connection()
                 let run = PGRunner(c)
                 do {
-                    try run.execute(
-                        write
-                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    do {
+                        try run.execute(
+                            write
+                                ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    } catch where attempt == 1
+                        && (run.failure == nil || run.failure?.sqlState.hasPrefix("57P") == true)
+                    {
+                        // The connection was lost since the last command (a server restart,
+                        // a network blip): nothing of this transaction was sent, so connect
+                        // again and begin once more.
+                        live?.close()
+                        live = nil
+                        continue
+                    }
                     do {
                         if write {
                             try run.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
@@ -224,6 +237,18 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
             } catch {
                 throw PostgresErrors.plain(error, url: url)
             }
+        }
+    }
+
+    /// Grants the application's role `role` what it needs (``PostgresSchema/grants(to:schema:)``),
+    /// for the schema's owner to run when the role was made after the tables (the migrations
+    /// grant a role that exists when they run). Throws when there is no such role or this
+    /// connection's role may not grant.
+    public func grantApplicationRole(_ role: String) throws {
+        try transaction(write: true) { run in
+            let schema = try run.text("SELECT current_schema()::text") ?? "public"
+            try PostgresMigrations.grant(
+                run, appRole: role, schema: PostgresSchema.quoted(schema))
         }
     }
 

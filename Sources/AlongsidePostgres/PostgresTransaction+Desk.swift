@@ -73,12 +73,9 @@ extension PostgresTransaction {
         guard let context else {
             preconditionFailure("a change was attempted in a read transaction")
         }
-        let id = try run.nextID("correction")
-        try run.execute(
-            """
-            INSERT INTO correction(id, presentation_id, at, actor, kind, reason)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """, [id.pg, presentation.pg, context.at.pg, context.actor.pg, kind.pg, reason.pg])
+        try run.insertNext(
+            "correction", columns: ["presentation_id", "at", "actor", "kind", "reason"],
+            [presentation.pg, context.at.pg, context.actor.pg, kind.pg, reason.pg])
         try audit(
             "correction", entity: PresentationID.format(presentation), before: nil,
             after: .object([("kind", .string(kind)), ("reason", .string(reason))]))
@@ -98,10 +95,9 @@ extension PostgresTransaction {
     }
 
     func insertSignIn(_ signIn: SignIn) throws -> Int64 {
-        let id = try run.nextID("sign_in")
-        try run.execute(
-            "INSERT INTO sign_in(id, mentor_id, in_at, out_at) VALUES ($1, $2, $3, $4)",
-            [id.pg, signIn.mentorID.pg, signIn.inAt.pg, signIn.outAt.pg])
+        let id = try run.insertNext(
+            "sign_in", columns: ["mentor_id", "in_at", "out_at"],
+            [signIn.mentorID.pg, signIn.inAt.pg, signIn.outAt.pg])
         try audit(
             "sign-in", entity: signIn.mentorID, before: nil,
             after: .object([

@@ -347,10 +347,9 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func insertShift(_ shift: Shift) throws -> Int64 {
-        let id = try run.nextID("shift")
-        try run.execute(
-            #"INSERT INTO shift(id, mentor_id, start, "end") VALUES ($1, $2, $3, $4)"#,
-            [id.pg, shift.mentorID.pg, shift.span.start.pg, shift.span.end.pg])
+        let id = try run.insertNext(
+            "shift", columns: ["mentor_id", "start", #""end""#],
+            [shift.mentorID.pg, shift.span.start.pg, shift.span.end.pg])
         try audit(
             "insert", entity: shift.mentorID, before: nil,
             after: .object([
@@ -374,10 +373,9 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func insertLeave(_ leave: Leave) throws -> Int64 {
-        let id = try run.nextID("leave")
-        try run.execute(
-            #"INSERT INTO leave(id, mentor_id, start, "end") VALUES ($1, $2, $3, $4)"#,
-            [id.pg, leave.mentorID.pg, leave.span.start.pg, leave.span.end.pg])
+        let id = try run.insertNext(
+            "leave", columns: ["mentor_id", "start", #""end""#],
+            [leave.mentorID.pg, leave.span.start.pg, leave.span.end.pg])
         try audit(
             "insert", entity: leave.mentorID, before: nil,
             after: .object([
@@ -388,12 +386,8 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func insertPresentation(_ p: Presentation) throws -> Int {
-        let id = try run.nextID("presentation")
-        try run.execute(
-            """
-            INSERT INTO presentation(\(Columns.presentation))
-            VALUES (\(placeholders(Presentation.columnsWithoutID.count + 1)))
-            """, [id.pg] + p.bindsWithoutID)
+        let id = try run.insertNext(
+            "presentation", columns: Presentation.columnsWithoutID, p.bindsWithoutID)
         var stored = p
         stored.number = Int(id)
         try audit(

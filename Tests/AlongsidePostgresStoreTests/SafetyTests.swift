@@ -370,6 +370,62 @@ struct SafetyTests {
                         + "administrator for the grants in docs/trust-deployment.md"))
     }
 
+    @Test func aRoleNamedAlongsideAppIsGrantedWithoutBeingNamed() throws {
+        let db = try Fixture.database("defaultrole")
+        let admin = try Fixture.raw(db.url, db.password)
+        defer { admin.close() }
+        try admin.execute(
+            "DO $$ BEGIN CREATE ROLE alongside_app; EXCEPTION WHEN duplicate_object THEN NULL; "
+                + "END $$")
+        let store = try PostgresStore(url: db.url, password: db.password)
+        store.close()
+        let rights = try #require(
+            try admin.query(
+                """
+                SELECT has_table_privilege('alongside_app', 'audit', 'INSERT'),
+                    has_table_privilege('alongside_app', 'audit', 'UPDATE'),
+                    has_table_privilege('alongside_app', 'audit', 'DELETE'),
+                    has_table_privilege('alongside_app', 'presentation', 'UPDATE'),
+                    has_table_privilege('alongside_app', 'alongside_migrations', 'INSERT')
+                """
+            ).first)
+        #expect(rights.values == [.bool(true), .bool(false), .bool(false), .bool(true), .bool(false)])
+    }
+
+    @Test func aRoleMadeAfterTheTablesCanBeGrantedLater() throws {
+        let (store, url, password) = try Fixture.store("laterrole")
+        let admin = try Fixture.raw(url, password)
+        defer { admin.close() }
+        let role = "desk_\(url.database)"
+        try admin.execute("CREATE ROLE \(role)")
+        #expect(
+            try admin.query("SELECT has_table_privilege($1::text, 'audit', 'SELECT')", [role.pg])
+                .first?.values == [.bool(false)])
+        try store.grantApplicationRole(role)
+        #expect(
+            try admin.query("SELECT has_table_privilege($1::text, 'audit', 'SELECT')", [role.pg])
+                .first?.values == [.bool(true)])
+    }
+
+    @Test func aLostConnectionIsMadeAgainByTheNextCommand() throws {
+        let (store, url, password) = try Fixture.store("reconnect", lockTimeoutMilliseconds: 1234)
+        try store.write(context("mentor add")) { try $0.insertMentor(amy) }
+        let admin = try Fixture.raw(url, password)
+        defer { admin.close() }
+        try admin.execute(
+            """
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """)
+        #expect(try store.read { try $0.mentor("amy-w") } == amy)
+        try store.write(context("mentor add")) { try $0.insertMentor(mentor("M1")) }
+        // The new session waits as long as the first.
+        #expect(try store.transaction(write: false) { try $0.text("SHOW lock_timeout") } == "1234ms")
+        // So does a console that found the database up to date.
+        let again = try PostgresStore(url: url, password: password, lockTimeoutMilliseconds: 4321)
+        #expect(try again.transaction(write: false) { try $0.text("SHOW lock_timeout") } == "4321ms")
+    }
+
     @Test func anAppRoleThatDoesNotExistIsNamed() throws {
         let db = try Fixture.database("norole")
         #expect(
