@@ -70,7 +70,8 @@ let package = Package(
         ),
         // The composition root: chooses the store from --db and hands it to the console.
         .executableTarget(
-            name: "alongside", dependencies: ["AlongsideConsole", "AlongsideSQLite"]),
+            name: "alongside",
+            dependencies: ["AlongsideConsole", "AlongsideSQLite", "AlongsidePostgres"]),
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
         .testTarget(
             name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
