@@ -36,8 +36,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The trust's store: PostgreSQL through postgres-nio (one synchronous connection, its
-        // own migrations, the same records and audit chain as the SQLite store).
+        // The trust's store: PostgreSQL through postgres-nio (the URL, the password lookup,
+        // one synchronous connection; its own migrations, the same records and audit chain as
+        // the SQLite store).
         .target(
             name: "AlongsidePostgres",
             dependencies: [
@@ -82,6 +83,10 @@ let package = Package(
                 "AlongsideCore", "AlongsideStore", "AlongsidePostgres", "AlongsideSQLite",
                 "PostgresTestSupport",
             ]
+        ),
+        .testTarget(
+            name: "AlongsidePostgresTests",
+            dependencies: ["AlongsidePostgres", "PostgresTestSupport"]
         ),
         .testTarget(
             name: "AlongsideConsoleTests",
