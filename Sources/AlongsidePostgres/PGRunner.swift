@@ -8,6 +8,9 @@ import Foundation
 /// (``PostgresErrors/plain(_:url:)``), never as SQL or driver text; the store looks at the
 /// remembered error to decide whether to run the body again (`40001`, `40P01`) or to say the
 /// database was busy (`55P03`), even when the body caught the error and carried on.
+///
+/// The transaction begins with its first statement (`BEGIN …` and, for a write, the write
+/// lock, sent just before it), so a command that reads nothing costs nothing.
 final class PGRunner: @unchecked Sendable {
     let connection: PGConnection
     /// The first statement the server refused in this transaction, if any.
@@ -15,13 +18,44 @@ final class PGRunner: @unchecked Sendable {
     /// The log's head as this transaction last wrote it (so a command that writes several
     /// entries reads it once).
     var head: (seq: Int64, hash: String)?
+    /// The statements that begin the transaction, not yet sent.
+    private var opening: [String]
+    /// Whether the transaction has begun on the server.
+    private(set) var begun = false
+    /// Whether the connection was found lost at `BEGIN`, before anything of the transaction
+    /// reached the server (so the store may connect again and run the body once more).
+    private(set) var lostAtBegin = false
 
-    init(_ connection: PGConnection) {
+    /// A runner whose transaction is opened by `opening` (nothing: statements run as they
+    /// come, outside any transaction the runner makes).
+    init(_ connection: PGConnection, opening: [String] = []) {
         self.connection = connection
+        self.opening = opening
+        begun = opening.isEmpty
+    }
+
+    private func beginIfNeeded() throws {
+        guard !begun else { return }
+        let statements = opening
+        opening = []
+        begun = true
+        for (i, sql) in statements.enumerated() {
+            do {
+                _ = try connection.execute(sql)
+            } catch {
+                let server = error as? PGServerError
+                if i == 0 && (server == nil || server!.sqlState.hasPrefix("57P")) {
+                    lostAtBegin = true
+                }
+                if let server, failure == nil { failure = server }
+                throw PostgresErrors.plain(error, url: connection.url)
+            }
+        }
     }
 
     /// Runs one statement and returns its rows.
     func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
+        try beginIfNeeded()
         do {
             return try connection.query(sql, binds)
         } catch let error as PGServerError {
@@ -33,6 +67,7 @@ final class PGRunner: @unchecked Sendable {
     /// Runs one statement; returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
+        try beginIfNeeded()
         do {
             return try connection.execute(sql, binds)
         } catch let error as PGServerError {

@@ -144,38 +144,31 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
             while true {
                 attempt += 1
                 let c = try connection()
-                let run = PGRunner(c)
+                let run = PGRunner(
+                    c,
+                    opening: write
+                        ? [
+                            "BEGIN ISOLATION LEVEL READ COMMITTED",
+                            "SELECT pg_advisory_xact_lock(\(Self.writeLockKey))",
+                        ]
+                        : ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"])
                 do {
-                    do {
-                        try run.execute(
-                            write
-                                ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    } catch where attempt == 1
-                        && (run.failure == nil || run.failure?.sqlState.hasPrefix("57P") == true)
-                    {
-                        // The connection was lost since the last command (a server restart,
-                        // a network blip): nothing of this transaction was sent, so connect
-                        // again and begin once more.
+                    let result = try body(run)
+                    // A statement failed and the body carried on: the server has aborted the
+                    // transaction, so nothing may be claimed as written.
+                    if let failure = run.failure { throw failure }
+                    if run.begun { try run.execute("COMMIT") }
+                    return result
+                } catch {
+                    if run.begun { _ = try? c.execute("ROLLBACK") }
+                    if run.lostAtBegin && attempt == 1 {
+                        // The connection was lost since the last command (a server restart, a
+                        // network blip) and nothing of this transaction reached the server:
+                        // connect again and run the body once more.
                         live?.close()
                         live = nil
                         continue
                     }
-                    do {
-                        if write {
-                            try run.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
-                        }
-                        let result = try body(run)
-                        // A statement failed and the body carried on: the server has aborted
-                        // the transaction, so nothing may be claimed as written.
-                        if let failure = run.failure { throw failure }
-                        try run.execute("COMMIT")
-                        return result
-                    } catch {
-                        _ = try? c.execute("ROLLBACK")
-                        throw error
-                    }
-                } catch {
                     if let cause = run.failure ?? (error as? PGServerError) {
                         if cause.isRetryable && attempt < Self.maxAttempts { continue }
                         throw PostgresErrors.plain(cause, url: url)
