@@ -95,7 +95,7 @@ extension SQLiteTransaction {
                 before: .object([
                     ("leave", .int(Int(l.id))), ("start", .int(Int(l.span.start.storedSeconds))),
                     ("end", .int(Int(l.span.end.storedSeconds))),
-                ]), after: nil)
+                ]), after: nil, record: .leave(l.id))
         }
     }
 
