@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The domain: pure Swift, no files, no database, no terminal.
@@ -35,6 +36,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // PostgreSQL for a trust: the URL, the password lookup, one synchronous connection.
+        .target(
+            name: "AlongsidePostgres",
+            dependencies: [
+                "AlongsideCore",
+                "AlongsideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Sources/AlongsidePostgres"
+        ),
+        // A throwaway PostgreSQL cluster for tests (initdb, pg_ctl, one per test process).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["AlongsidePostgres"],
+            path: "Tests/PostgresTestSupport"
+        ),
         .systemLibrary(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
@@ -55,6 +72,10 @@ let package = Package(
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
         .testTarget(
             name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
+        .testTarget(
+            name: "AlongsidePostgresTests",
+            dependencies: ["AlongsidePostgres", "PostgresTestSupport"]
+        ),
         .testTarget(
             name: "AlongsideConsoleTests",
             dependencies: ["AlongsideConsole", "AlongsideSQLite", "alongside"]
