@@ -57,7 +57,7 @@ extension SQLiteTransaction {
         }
         if !differing.isEmpty {
             throw StoreError.duplicate(
-                "in both databases with different records: "
+                "these ids are in both databases with different records: "
                     + differing.joined(separator: ", "))
         }
 
@@ -69,7 +69,9 @@ extension SQLiteTransaction {
 
         for m in newMentors {
             try db.cachedExecute(
-                sql: "INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO mentor(\(Columns.mentor)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: StatementArguments(m.arguments))
         }
         if !newMentors.isEmpty {
@@ -118,18 +120,22 @@ extension SQLiteTransaction {
         }
         if let first = mapping.first, let last = mapping.last {
             let range: StatementArguments = [first.new, last.new]
+            let ofRange = "presentation_id BETWEEN ? AND ?"
             selections += [
-                RecordSelection(table: .presentation, condition: "id BETWEEN ? AND ?", arguments: range),
                 RecordSelection(
-                    table: .decline, condition: "presentation_id BETWEEN ? AND ?", arguments: range),
-                RecordSelection(
-                    table: .hold, condition: "presentation_id BETWEEN ? AND ?", arguments: range),
+                    table: .presentation, condition: "id BETWEEN ? AND ?", arguments: range),
+                RecordSelection(table: .decline, condition: ofRange, arguments: range),
+                RecordSelection(table: .hold, condition: ofRange, arguments: range),
             ]
         }
         for (old, d) in bundle.declines {
             try db.cachedExecute(
-                sql: "INSERT INTO decline(presentation_id, mentor_id, at, reason) VALUES (?, ?, ?, ?)",
-                arguments: [try renumbered(old, "a decline"), d.mentorID, d.at.storedSeconds, d.reason])
+                sql: """
+                    INSERT INTO decline(presentation_id, mentor_id, at, reason) VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [
+                    try renumbered(old, "a decline"), d.mentorID, d.at.storedSeconds, d.reason,
+                ])
         }
         for (old, c) in bundle.corrections {
             try db.cachedExecute(
@@ -186,17 +192,23 @@ extension SQLiteTransaction {
         }
         let shiftIDs = try copySpans(
             "shift",
-            bundle.shifts.map { ($0.mentorID, $0.span.start.storedSeconds, $0.span.end.storedSeconds) })
+            bundle.shifts.map {
+                ($0.mentorID, $0.span.start.storedSeconds, $0.span.end.storedSeconds)
+            })
         let leaveIDs = try copySpans(
             "leave",
-            bundle.leave.map { ($0.mentorID, $0.span.start.storedSeconds, $0.span.end.storedSeconds) })
+            bundle.leave.map {
+                ($0.mentorID, $0.span.start.storedSeconds, $0.span.end.storedSeconds)
+            })
         if !shiftIDs.isEmpty {
             selections.append(
-                RecordSelection(table: .shift, condition: "id \(byJSONList)", arguments: [idList(shiftIDs)]))
+                RecordSelection(
+                    table: .shift, condition: "id \(byJSONList)", arguments: [idList(shiftIDs)]))
         }
         if !leaveIDs.isEmpty {
             selections.append(
-                RecordSelection(table: .leave, condition: "id \(byJSONList)", arguments: [idList(leaveIDs)]))
+                RecordSelection(
+                    table: .leave, condition: "id \(byJSONList)", arguments: [idList(leaveIDs)]))
         }
         var signIns = 0
         for s in bundle.signIns {
@@ -343,7 +355,8 @@ extension AuditChain {
             }
         }
         for (site, seal) in seals where seal.entries > 0 && chains[site] == nil {
-            problems.append("site \(site)'s copied audit chain (sealed by entry \(seal.seq)) is missing")
+            problems.append(
+                "site \(site)'s copied audit chain (sealed by entry \(seal.seq)) is missing")
         }
         return problems
     }

@@ -27,7 +27,8 @@ enum ExportRun {
         make: (ISOWeek, [Presentation], SiteScope, any StoreReading) throws -> String
     ) throws -> String {
         let out = options.out
-        let week = try SummaryData.week(options.week?.description, session: session, field: "--week")
+        let week = try SummaryData.week(
+            options.week?.description, session: session, field: "--week")
         let bounds = session.calendar.interval(of: week)
         let span = TimeSpan(start: bounds.start, end: bounds.end)
         return try session.write("export \(kind)") { tx in
@@ -37,10 +38,11 @@ enum ExportRun {
             let presentations = scope.filter(
                 try tx.presentations(arrivedIn: span, includingVoided: includingVoided))
             let text = try make(week, presentations, scope, tx)
+            let which = scope.isAll ? "all sites" : "site \(scope.name)"
             try tx.logEvent(
                 action: "export", entity: nil,
                 detail: "export \(kind) \(week)"
-                    + (scope == .site(session.config.site) ? "" : " of \(scope.isAll ? "all sites" : "site \(scope.name)")")
+                    + (scope == .site(session.config.site) ? "" : " of \(which)")
                     + ": \(presentations.count) presentations"
                     + (out == nil ? " (printed)" : " (to a file)"))
             guard let out else { return text }

@@ -78,9 +78,11 @@ struct Queue: ConsoleCommand {
         default:
             let at = coverage.named ? " at \(coverage.label)" : ""
             if entries.isEmpty { return "Nobody is waiting\(at)." }
+            let columns = [
+                "id", "referred", "waited", "status", "mentor", "assigned", "best available",
+            ]
             var t = TextTable(
-                (bySite ? ["site"] : [])
-                    + ["id", "referred", "waited", "status", "mentor", "assigned", "best available"],
+                (bySite ? ["site"] : []) + columns,
                 align: (bySite ? [.left] : [])
                     + [.left, .left, .right, .left, .left, .right, .left])
             let style = session.style

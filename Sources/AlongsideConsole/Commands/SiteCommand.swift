@@ -90,7 +90,8 @@ struct SiteImport: ConsoleCommand {
     func validate() throws {
         if site.name == SiteName.all {
             throw invalid(
-                "--site", "'all' stands for every site; give the site its own name, e.g. --site victoria")
+                "--site",
+                "'all' stands for every site; give the site its own name, e.g. --site victoria")
         }
     }
 
@@ -107,7 +108,9 @@ struct SiteImport: ConsoleCommand {
             throw CommandError("\(file) is this console's own database; name the site's file")
         }
         let source: any AlongsideStore
-        do { source = try stores.openSiteFile(file) } catch let e as StoreError {
+        do { source = try stores.openSiteFile(file) } catch StoreError.notFound {
+            throw CommandError("\(file): there is no such file; name the site's Alongside database")
+        } catch let e as StoreError {
             throw CommandError("\(file): \(e.description)")
         }
         let verified = try source.verifyAudit()
@@ -118,7 +121,8 @@ struct SiteImport: ConsoleCommand {
         }
         let bundle = try source.read { tx in try Self.bundle(name, tx) }
         guard bundle.audit.count == verified.entries else {
-            throw CommandError("\(file) changed while it was read; nothing was copied, import again")
+            throw CommandError(
+                "\(file) changed while it was read; nothing was copied, import again")
         }
         let kept: Int
         let mapping: [(old: Int, new: Int)]
@@ -128,11 +132,11 @@ struct SiteImport: ConsoleCommand {
                 return (kept, try tx.importSite(bundle))
             }
         } catch StoreError.duplicate(let why) {
-            let fix =
-                why.hasPrefix("in both")
-                ? "; make each the same in both databases (or remove it from \(file)) and "
-                    + "import again" : ""
-            throw CommandError("\(file): nothing was copied: ids \(why)\(fix)")
+            let message =
+                why.hasPrefix("these ids")
+                ? "\(why); make each the same in both databases (or remove it from "
+                    + "\(file)) and import again" : why
+            throw CommandError("\(file): nothing was copied: \(message)")
         }
         let ids = mapping.map { (PresentationID.format($0.old), PresentationID.format($0.new)) }
         switch format {

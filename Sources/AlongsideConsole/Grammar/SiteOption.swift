@@ -102,12 +102,18 @@ struct SiteOption: ParsableArguments {
     /// The site a registration is filed under: one site, never `all`. A name not yet known
     /// starts a new site (the caller says so).
     func registrationSite(_ session: Session) throws -> String {
-        let name = name(session)
+        try Self.registrationSite(site?.name, session)
+    }
+
+    /// The site rows are filed under: `name` (as given to `--site`), else the console's.
+    static func registrationSite(_ given: String?, _ session: Session) throws -> String {
+        let name = given ?? session.site
+        let example = session.config.site == SiteName.all ? SiteName.main : session.config.site
         if name == SiteName.all {
             throw CommandError.field(
                 "--site",
                 "a person is registered at one site, not at 'all'; name the site, e.g. "
-                    + "--site \(session.config.site == SiteName.all ? SiteName.main : session.config.site)")
+                    + "--site \(example)")
         }
         return name
     }
