@@ -415,6 +415,21 @@ struct SitesTests {
         #expect(twice.status == 1 && twice.stderr.contains("already has records"), "\(twice)")
         let other = try trust.commands(["site import \(file) --site utc"])
         #expect(other.status == 0 && other.stdout.contains("P1 → P6"), "\(other)")
+        // A row slipped into the copied chain breaks it for audit verify and for check.
+        _ = try SafetyTests.sqlite(
+            trust.db,
+            "INSERT INTO site_audit SELECT site, seq + 100, at, actor, command, action, entity, "
+                + "before, after, prev_hash, hash FROM site_audit WHERE site = 'utc' AND seq = 1")
+        let slipped = try trust.commands(["audit verify"])
+        #expect(slipped.status == 1, "\(slipped)")
+        #expect(
+            slipped.stdout.contains("site utc's copied audit")
+                || slipped.stderr.contains("site utc's copied audit"), "\(slipped)")
+        let slippedCheck = try trust.commands(["check"])
+        #expect(
+            slippedCheck.status == 1
+                && (slippedCheck.stdout + slippedCheck.stderr).contains("no audit entry"),
+            "\(slippedCheck)")
         _ = try SafetyTests.sqlite(trust.db, "DROP TRIGGER site_audit_no_update")
         let tampered = try trust.commands(["check"])
         #expect(
