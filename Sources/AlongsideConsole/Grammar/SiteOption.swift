@@ -50,8 +50,9 @@ enum SiteScope: Equatable, Sendable {
 struct SiteCoverage: Sendable {
     /// The site(s) covered.
     var scope: SiteScope
-    /// Whether to name the site in titles: the trust has several sites, the site is not
-    /// `main`, or every site is covered. A single-site database's views stay as they were.
+    /// Whether to name the site in titles (and handover's JSON): another site has registered
+    /// people too, or every site is covered. A single-site database's views stay exactly as
+    /// they were, whatever its site is called.
     var named: Bool
 
     /// `site north`, or `all sites`.
@@ -81,8 +82,7 @@ struct SiteOption: ParsableArguments {
         guard name == session.site || known.contains(name) else {
             throw Self.unknown(name, known: known, session: session)
         }
-        return SiteCoverage(
-            scope: .site(name), named: name != SiteName.main || known.contains { $0 != name })
+        return SiteCoverage(scope: .site(name), named: known.contains { $0 != name })
     }
 
     /// The refusal of a site that has registered nobody. The name is not echoed (it may be
