@@ -124,16 +124,3 @@ extension SQLiteTransaction {
             ]))
     }
 }
-
-extension SQLiteTransaction {
-    func sites() throws -> [String] {
-        try String.fetchAll(
-            db.cachedStatement(sql: "SELECT DISTINCT site FROM presentation ORDER BY site"))
-    }
-
-    func importSite(_ bundle: SiteBundle) throws -> [(old: Int, new: Int)] {
-        throw StoreError.incompatible(
-            "site import copies a site into the trust's shared database; open it with "
-                + "--db postgres://…")
-    }
-}

@@ -137,7 +137,7 @@ struct SQLiteTransaction: StoreWriting {
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
+                    SELECT id, ref, arrived_at, seen_at, closed_at, outcome, site FROM presentation
                     WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
                     ORDER BY arrived_at, id
                     """), arguments: [span.start.storedSeconds, span.end.storedSeconds])
@@ -149,7 +149,7 @@ struct SQLiteTransaction: StoreWriting {
                     arrivedAt: Date(storedSeconds: row[2]),
                     seenAt: (row[3] as Int64?).map(Date.init(storedSeconds:)),
                     closedAt: (row[4] as Int64?).map(Date.init(storedSeconds:)),
-                    outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:))))
+                    outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:)), site: row[6]))
         }
         return result
     }
