@@ -196,6 +196,7 @@ public final class Console {
     static let valueNouns = [
         "format": "a format", "outcome": "an outcome", "role": "a role",
         "status": "a referral step",
+        "site": "a site name (letters, digits and '-', at most 32)",
         "week": "an ISO week; write it like 2026-W46",
     ]
 

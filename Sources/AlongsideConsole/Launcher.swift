@@ -203,6 +203,7 @@ public enum Launcher {
             databasePath: store.location)
         session.environment = env
         session.siteOption = options.site?.lowercased()
+        session.stores = stores
         session.warnings += settingsWarnings
         session.interactive = interactive
         // A new database makes its creator admin.
@@ -369,9 +370,9 @@ public enum Launcher {
             guard let session else { return }
             let ids = try? session.read { tx in
                 (try tx.mentors().filter { $0.status != .retired }.map(\.id),
-                 try tx.waitingPresentations().map(\.id))
+                 try tx.waitingPresentations().map(\.id), try tx.sites())
             }
-            if let ids { words.update(mentors: ids.0, presentations: ids.1) }
+            if let ids { words.update(mentors: ids.0, presentations: ids.1, sites: ids.2) }
         }
         refresh()
         let reader = ReadlineLineReader(

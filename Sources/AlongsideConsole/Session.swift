@@ -60,6 +60,8 @@ public final class Session {
     public var siteOption: String?
     /// The emergency department this console serves: `--site`, else the `site` setting.
     public var site: String { siteOption ?? config.site }
+    /// The opener of stores, for a command that reads another database (`site import`).
+    public var stores: (any StoreOpening)?
 
     /// Makes a session.
     public init(

@@ -89,8 +89,9 @@ enum SiteSettings {
                 .resolvingSymlinksInPath().path
         }
         let keyFolder = folder(full)
-        let dbFolder = folder(absolute(databasePath))
-        if keyFolder == dbFolder || keyFolder.hasPrefix(dbFolder + "/") {
+        // The trust's database (a URL) has no folder on this machine to keep the key out of.
+        let dbFolder = Launcher.isURL(databasePath) ? nil : folder(absolute(databasePath))
+        if let dbFolder, keyFolder == dbFolder || keyFolder.hasPrefix(dbFolder + "/") {
             throw CommandError(
                 "audit_key_file: '\(path)' is in the database's folder (\(dbFolder)); keep the "
                     + "key elsewhere, so whoever copies the database does not get the key too")

@@ -34,7 +34,6 @@ extension PGAuditChain {
         var prev = AuditPolicy.genesis
         var expectedSeq: Int64 = 1
         var count = 0
-        var seals: [(seq: Int64, site: String, after: String?)] = []
         var lastSeq: Int64 = 0
         while true {
             let rows = try run.query(
@@ -112,11 +111,6 @@ extension PGAuditChain {
                             problems.append("the erasures entry \(seq) made have been altered")
                         }
                     }
-                    if row.string(4) == PGSiteImport.action, let entity = row.text(5),
-                        entity.hasPrefix("site:")
-                    {
-                        seals.append((seq, String(entity.dropFirst(5)), after))
-                    }
                 }
                 for a in anchored[seq] ?? [] where a.hash != stored || a.at.storedSeconds != at {
                     problems.append(
@@ -157,6 +151,7 @@ extension PGAuditChain {
         } else if count > 0 {
             problems.append("the log's head record is missing")
         }
+        problems += try PGSiteImport.chainProblems(run)
         if count == 0 {
             for table in PGAuditedTable.all
             where try run.one("SELECT 1 FROM \(table.name) LIMIT 1") != nil {
@@ -166,7 +161,6 @@ extension PGAuditChain {
                 break
             }
         }
-        problems += try PGSiteImport.verifySeals(run, seals: seals)
         return (problems, count)
     }
 }

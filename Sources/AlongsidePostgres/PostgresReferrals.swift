@@ -121,14 +121,14 @@ extension PostgresTransaction {
     func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation] {
         try run.query(
             """
-            SELECT id, nhs, ref, arrived_at FROM presentation
+            SELECT id, nhs, ref, arrived_at, site FROM presentation
             WHERE arrived_at >= $1 AND arrived_at < $2 AND (nhs IS NOT NULL OR ref IS NOT NULL)
             ORDER BY arrived_at, id
             """, [span.start.pg, span.end.pg]
         ).map { row in
             Presentation(
                 number: row.integer(0), ref: row.text(2), nhs: row.text(1), locality: "",
-                needs: [], arrivedAt: row.date(3))
+                needs: [], arrivedAt: row.date(3), site: row.string(4))
         }
     }
 

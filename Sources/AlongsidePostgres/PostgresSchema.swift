@@ -149,6 +149,7 @@ enum PostgresSchema {
             role text COLLATE "C" NOT NULL CHECK (role IN ('liaison', 'coordinator', 'admin')),
             pin_hash text COLLATE "C"
         );
+        CREATE INDEX staff_by_name_nocase ON staff (lower(name));
 
         CREATE TABLE pin_state (
             name text COLLATE "C" NOT NULL,

@@ -6,233 +6,214 @@ import Foundation
 /// write transaction of the command.
 enum PGSiteImport {
     /// The action of the entry that seals a copied chain.
-    static let action = "site-import"
+    static let action = "import"
 
-    /// Runs of consecutive old numbers mapped to consecutive new ones:
-    /// `[[old_first, old_last, new_first], …]` (one run for a site whose numbers have no gap).
+    /// The renumbering as runs of consecutive numbers, as the SQLite store writes it:
+    /// `[{"old": "P1", "new": "P1041", "count": 40}, …]`.
     static func runs(_ mapping: [(old: Int, new: Int)]) -> JSONValue {
-        var runs: [(Int, Int, Int)] = []
-        for (old, new) in mapping {
-            if let last = runs.last, last.1 + 1 == old, last.2 + (old - last.0) == new {
-                runs[runs.count - 1].1 = old
+        var runs: [(old: Int, new: Int, count: Int)] = []
+        for pair in mapping {
+            if let last = runs.last, last.old + last.count == pair.old,
+                last.new + last.count == pair.new
+            {
+                runs[runs.count - 1].count += 1
             } else {
-                runs.append((old, old, new))
+                runs.append((pair.old, pair.new, 1))
             }
         }
-        return .array(runs.map { .array([.int($0.0), .int($0.1), .int($0.2)]) })
+        return .array(
+            runs.map {
+                .object([
+                    ("old", .string(PresentationID.format($0.old))),
+                    ("new", .string(PresentationID.format($0.new))), ("count", .int($0.count)),
+                ])
+            })
     }
 
-    /// Checks each copied chain against the entry that sealed it: its entries are 1…n, each
-    /// follows the one before (from the genesis hash), there are as many as sealed, the last
-    /// has the sealed head hash, and every entry is in the state the seal's row digests
-    /// record. A copied chain no entry sealed is a problem too.
-    static func verifySeals(
-        _ run: PGRunner, seals: [(seq: Int64, site: String, after: String?)]
-    ) throws -> [String] {
+    /// The copied chains of imported sites (`site_audit`), as the SQLite store checks them
+    /// (the same sentences): each must run from the genesis hash, entry after entry, to the
+    /// head its sealing entry of this chain recorded. (Each copied entry's content is a
+    /// record the sealing entry digested, so `check` finds one edited.)
+    static func chainProblems(_ run: PGRunner) throws -> [String] {
+        var seals: [String: (seq: Int64, head: String?, entries: Int)] = [:]
+        for row in try run.query(
+            """
+            SELECT seq, after FROM audit
+            WHERE action = 'import' AND entity LIKE 'site:%' ORDER BY seq
+            """)
+        {
+            guard let after = row.text(1).flatMap(JSONValue.parse),
+                case .string(let site)? = after[member: "site"]
+            else { continue }
+            var head: String?
+            if case .string(let h)? = after[member: "head"] { head = h }
+            var entries = 0
+            if case .int(let n)? = after[member: "entries"] { entries = n }
+            seals[site] = (row.int64(0), head, entries)
+        }
         var problems: [String] = []
-        var sealedSites: Set<String> = []
-        for seal in seals {
-            sealedSites.insert(seal.site)
-            let after = seal.after.flatMap(JSONValue.parse)
-            guard case .string(let head)? = after?[member: "head"],
-                case .int(let entries)? = after?[member: "entries"]
-            else {
-                problems.append(
-                    "the entry \(seal.seq) that sealed site \(seal.site) has been altered")
+        var chains: [String: (count: Int, head: String)] = [:]
+        var current: String?
+        var prev = AuditPolicy.genesis
+        var expected: Int64 = 1
+        var after: (site: String, seq: Int64) = ("", 0)
+        while true {
+            let rows = try run.query(
+                """
+                SELECT site, seq, prev_hash, hash FROM site_audit WHERE (site, seq) > ($1, $2)
+                ORDER BY site, seq LIMIT \(PGAuditedTable.pageSize)
+                """, [after.site.pg, after.seq.pg])
+            for row in rows {
+                let site = row.string(0)
+                if site != current {
+                    current = site
+                    prev = AuditPolicy.genesis
+                    expected = 1
+                }
+                let seq = row.int64(1)
+                if seq != expected {
+                    problems.append("site \(site)'s copied audit entry \(expected) is missing")
+                }
+                if row.string(2) != prev {
+                    problems.append(
+                        "site \(site)'s copied audit entry \(seq) does not follow the entry "
+                            + "before it")
+                }
+                prev = row.string(3)
+                expected = seq + 1
+                chains[site] = ((chains[site]?.count ?? 0) + 1, prev)
+            }
+            guard rows.count == PGAuditedTable.pageSize, let last = rows.last else { break }
+            after = (last.string(0), last.int64(1))
+        }
+        for (site, chain) in chains.sorted(by: { $0.key < $1.key }) {
+            guard let seal = seals[site] else {
+                problems.append("site \(site)'s copied audit chain has no sealing entry")
                 continue
             }
-            var altered: [String] = []
-            var prev = AuditPolicy.genesis
-            var expected: Int64 = 1
-            var count = 0
-            var lastSeq: Int64 = 0
-            while true {
-                let rows = try run.query(
-                    """
-                    SELECT seq, prev_hash, hash FROM site_audit WHERE site = $1 AND seq > $2
-                    ORDER BY seq LIMIT \(PGAuditedTable.pageSize)
-                    """, [seal.site.pg, lastSeq.pg])
-                for row in rows {
-                    count += 1
-                    if row.int64(0) != expected || row.string(1) != prev {
-                        altered.append("entry \(row.int64(0)) does not follow the one before it")
-                    }
-                    prev = row.string(2)
-                    expected = row.int64(0) + 1
-                }
-                guard rows.count == PGAuditedTable.pageSize, let last = rows.last else { break }
-                lastSeq = last.int64(0)
-            }
-            if count != entries { altered.append("it holds \(count) entries, not \(entries)") }
-            if prev != head { altered.append("its last entry is not the one sealed") }
-            var states: [String: (salt: String?, state: String?)] = [:]
-            for row in try run.query(
-                "SELECT record, salt, state FROM audit_row WHERE seq = $1 AND record LIKE $2",
-                [seal.seq.pg, "site\\_audit:%".pg])
-            {
-                states[row.string(0)] = (row.text(1), row.text(2))
-            }
-            var changed = 0
-            try PGAuditedTable.siteAudit.forEachRow(run, where: "site = $1", binds: [seal.site.pg])
-            {
-                key, canonical in
-                guard let kept = states[key], let salt = kept.salt,
-                    RecordState.digest(salt: RecordState.bytes(hex: salt), canonical) == kept.state
-                else {
-                    changed += 1
-                    return
-                }
-            }
-            if changed > 0 {
-                altered.append("\(changed) of its entries differ from what was copied")
-            }
-            if !altered.isEmpty {
+            if seal.head != chain.head || seal.entries != chain.count {
                 problems.append(
-                    "the history of site \(seal.site) sealed by entry \(seal.seq) has been "
-                        + "altered: " + altered.joined(separator: "; "))
+                    "site \(site)'s copied audit chain is not the one entry \(seal.seq) sealed")
             }
         }
-        for row in try run.query("SELECT DISTINCT site FROM site_audit ORDER BY site")
-        where !sealedSites.contains(row.string(0)) {
+        for (site, seal) in seals where seal.entries > 0 && chains[site] == nil {
             problems.append(
-                "the history of site \(row.string(0)) was copied in without an entry sealing it")
+                "site \(site)'s copied audit chain (sealed by entry \(seal.seq)) is missing")
         }
         return problems
     }
 }
 
 extension PostgresTransaction {
+    /// As the SQLite store's `importSite`, step for step (the same refusals, the same new
+    /// numbers and ids, the same sealing entry and row digests).
     func importSite(_ bundle: SiteBundle) throws -> [(old: Int, new: Int)] {
-        let site = bundle.site
-        if try run.one("SELECT 1 FROM site_audit WHERE site = $1 LIMIT 1", [site.pg]) != nil {
+        let site = bundle.site.lowercased()
+        let copiedBefore =
+            try run.one("SELECT 1 FROM site_audit WHERE site = $1 LIMIT 1", [site.pg]) != nil
+        let registered = try sites().contains(site)
+        if copiedBefore || registered {
             throw StoreError.duplicate(
-                "site \(site) has already been imported into the trust database")
+                "site \(site) already has records in this database; import the file under "
+                    + "another name with --site")
         }
-        // Mentors and staff present in both: kept once when identical, else refused.
+        // A mentor or a member of staff in both is kept once when the records are the same,
+        // and refused (every one named) when they differ.
         var differing: [String] = []
         var newMentors: [Mentor] = []
-        var seenMentors: Set<String> = []
-        for m in bundle.mentors where seenMentors.insert(m.id.lowercased()).inserted {
-            if let existing = try mentor(m.id) {
-                if existing != m { differing.append("mentor \(m.id)") }
-            } else {
+        for m in bundle.mentors {
+            guard let have = try mentor(m.id) else {
                 newMentors.append(m)
+                continue
             }
+            var same = m
+            same.id = have.id
+            if same != have { differing.append("mentor \(m.id)") }
         }
         var newStaff: [StaffMember] = []
         for s in bundle.staff {
-            if let existing = try staffMember(s.name) {
-                if existing != s { differing.append("staff \(s.name)") }
-            } else if !newStaff.contains(where: { $0.name == s.name }) {
+            guard let have = try staffMember(s.name) else {
                 newStaff.append(s)
+                continue
             }
+            if have != s { differing.append("staff \(s.name)") }
         }
         if !differing.isEmpty {
             throw StoreError.duplicate(
-                "these are in both databases with different records: "
-                    + differing.joined(separator: ", ")
-                    + "; make each pair the same (or give one another id) and import again")
+                "these ids are in both databases with different records: "
+                    + differing.joined(separator: ", "))
         }
 
-        // Presentations after this database's last, in the order of their old numbers.
-        let base = Int(try run.nextID("presentation"))
-        let ordered = bundle.presentations.sorted { $0.number < $1.number }
-        var mapping: [(old: Int, new: Int)] = []
-        var newNumber: [Int: Int] = [:]
-        for (i, p) in ordered.enumerated() {
-            guard newNumber[p.number] == nil else {
-                throw StoreError.incompatible(
-                    "the site's database holds P\(p.number) twice; it cannot be imported")
-            }
-            newNumber[p.number] = base + i
-            mapping.append((p.number, base + i))
-        }
-        func renumbered(_ old: Int, _ what: String) throws -> Int {
-            guard let new = newNumber[old] else {
-                throw StoreError.incompatible(
-                    "the site's database has \(what) of P\(old), which it does not hold; "
-                        + "run check on it first")
-            }
-            return new
-        }
-
+        var selections: [PGRecordSelection] = []
         try run.insertMany(
             "mentor", columns: Columns.mentor.components(separatedBy: ", "),
             rows: newMentors.map(\.binds))
+        if !newMentors.isEmpty {
+            selections.append(
+                PGRecordSelection(
+                    .mentor, "lower(id) = ANY ($1::text[])",
+                    [PGArray.texts(newMentors.map { NoCase.fold($0.id) })]))
+        }
         try run.insertMany(
             "staff", columns: ["name", "role", "pin_hash"],
             rows: newStaff.map { [$0.name.pg, $0.role.rawValue.pg, $0.pinHash.pg] })
-
-        // Shifts, leave and sign-ins, new ids; one identical to a row already here (a mentor
-        // the two share) is kept once.
-        let shared = Set(
-            bundle.mentors.map { $0.id.lowercased() }.filter { id in
-                !newMentors.contains { $0.id.lowercased() == id }
-            })
-        func copySpans(_ table: String, _ spans: [(String, TimeSpan)]) throws -> [Int64] {
-            let first = try run.nextID(table)
-            var rows: [[PGValue]] = []
-            var ids: [Int64] = []
-            for (mentorID, span) in spans {
-                if shared.contains(mentorID.lowercased()),
-                    try run.one(
-                        """
-                        SELECT 1 FROM \(table) WHERE lower(mentor_id) = $1 AND start = $2
-                        AND "end" = $3 LIMIT 1
-                        """, [NoCase.fold(mentorID).pg, span.start.pg, span.end.pg]) != nil
-                {
-                    continue
-                }
-                let id = first + Int64(ids.count)
-                ids.append(id)
-                rows.append([id.pg, mentorID.pg, span.start.pg, span.end.pg])
-            }
-            try run.insertMany(
-                table, columns: ["id", "mentor_id", "start", #""end""#], rows: rows)
-            return ids
+        if !newStaff.isEmpty {
+            selections.append(
+                PGRecordSelection(
+                    .staff, "name = ANY ($1::text[])", [PGArray.texts(newStaff.map(\.name))]))
         }
-        let shiftIDs = try copySpans("shift", bundle.shifts.map { ($0.mentorID, $0.span) })
-        let leaveIDs = try copySpans("leave", bundle.leave.map { ($0.mentorID, $0.span) })
-        let firstSignIn = try run.nextID("sign_in")
-        try run.insertMany(
-            "sign_in", columns: ["id", "mentor_id", "in_at", "out_at"],
-            rows: bundle.signIns.enumerated().map {
-                [
-                    (firstSignIn + Int64($0.offset)).pg, $0.element.mentorID.pg,
-                    $0.element.inAt.pg, $0.element.outAt.pg,
-                ]
-            })
 
+        // Presentations, renumbered after this database's last, in their own order.
+        let base = Int(try run.int("SELECT max(id) FROM presentation") ?? 0)
+        var mapping: [(old: Int, new: Int)] = []
+        var newNumber: [Int: Int] = [:]
+        var rows: [[PGValue]] = []
+        for p in bundle.presentations.sorted(by: { $0.number < $1.number }) {
+            let number = base + mapping.count + 1
+            var copy = p
+            copy.site = site
+            rows.append([number.pg] + copy.bindsWithoutID)
+            mapping.append((p.number, number))
+            newNumber[p.number] = number
+        }
         try run.insertMany(
-            "presentation", columns: ["id"] + Presentation.columnsWithoutID,
-            rows: ordered.map { p in
-                var q = p
-                q.site = site
-                return [newNumber[p.number]!.pg] + q.bindsWithoutID
-            })
+            "presentation", columns: ["id"] + Presentation.columnsWithoutID, rows: rows)
+        func renumbered(_ old: Int, _ what: String) throws -> Int {
+            guard let n = newNumber[old] else {
+                throw StoreError.incompatible(
+                    "the site's file holds \(what) of P\(old), a presentation it does not hold")
+            }
+            return n
+        }
+        if let first = mapping.first, let last = mapping.last {
+            let range = [first.new.pg, last.new.pg]
+            let ofRange = "presentation_id BETWEEN $1 AND $2"
+            selections += [
+                PGRecordSelection(.presentation, "id BETWEEN $1 AND $2", range),
+                PGRecordSelection(.decline, ofRange, range),
+                PGRecordSelection(.hold, ofRange, range),
+            ]
+        }
         try run.insertMany(
             "decline", columns: ["presentation_id", "mentor_id", "at", "reason"],
-            rows: try bundle.declines.map {
-                [
-                    try renumbered($0.presentation, "a decline").pg, $0.decline.mentorID.pg,
-                    $0.decline.at.pg, $0.decline.reason.pg,
-                ]
+            rows: try bundle.declines.map { old, d in
+                [try renumbered(old, "a decline").pg, d.mentorID.pg, d.at.pg, d.reason.pg]
             })
         let firstCorrection = try run.nextID("correction")
         try run.insertMany(
             "correction", columns: ["id", "presentation_id", "at", "actor", "kind", "reason"],
-            rows: try bundle.corrections.enumerated().map { i, c in
-                [
+            rows: try bundle.corrections.enumerated().map { i, item in
+                let c = item.correction
+                return [
                     (firstCorrection + Int64(i)).pg,
-                    try renumbered(c.presentation, "a correction").pg,
-                    c.correction.at.pg, c.correction.actor.pg, c.correction.kind.pg,
-                    c.correction.reason.pg,
+                    try renumbered(item.presentation, "a correction").pg, c.at.pg, c.actor.pg,
+                    c.kind.pg, c.reason.pg,
                 ]
             })
         try run.insertMany(
             "hold", columns: ["presentation_id", "reason", "at"],
-            rows: try bundle.holds.map {
-                [try renumbered($0.presentation, "a hold").pg, $0.hold.reason.pg, $0.hold.at.pg]
+            rows: try bundle.holds.map { old, h in
+                [try renumbered(old, "a legal hold").pg, h.reason.pg, h.at.pg]
             })
         let firstReferral = try run.nextID("referral")
         try run.insertMany(
@@ -243,13 +224,59 @@ extension PostgresTransaction {
             ],
             rows: try bundle.referrals.enumerated().map { i, r in
                 [
-                    (firstReferral + Int64(i)).pg, try renumbered(r.presentation, "a referral").pg,
-                    r.serviceID.pg, r.serviceName.pg, r.status.rawValue.pg, "given".pg,
-                    r.requestedAt.pg, r.acceptedAt.pg, r.attendedAt.pg, r.completedAt.pg,
-                    r.endedAt.pg,
+                    (firstReferral + Int64(i)).pg,
+                    try renumbered(r.presentation, "an onward referral").pg, r.serviceID.pg,
+                    r.serviceName.pg, r.status.rawValue.pg, "given".pg, r.requestedAt.pg,
+                    r.acceptedAt.pg, r.attendedAt.pg, r.completedAt.pg, r.endedAt.pg,
                 ]
             })
-        // The site's chain, verbatim.
+
+        // Shifts, leave and sign-ins of the shared pool: one already held (the same mentor,
+        // without case, and times) is not added twice, nor one the site's file holds twice.
+        func copySpans(_ table: String, _ spans: [(mentor: String, span: TimeSpan)]) throws
+            -> [Int64]
+        {
+            var ids: [Int64] = []
+            for row in spans {
+                let held = try run.one(
+                    """
+                    SELECT 1 FROM \(table)
+                    WHERE lower(mentor_id) = $1 AND start = $2 AND "end" = $3 LIMIT 1
+                    """, [NoCase.fold(row.mentor).pg, row.span.start.pg, row.span.end.pg])
+                if held != nil { continue }
+                ids.append(
+                    try run.insertNext(
+                        table, columns: ["mentor_id", "start", #""end""#],
+                        [row.mentor.pg, row.span.start.pg, row.span.end.pg]))
+            }
+            return ids
+        }
+        let shiftIDs = try copySpans("shift", bundle.shifts.map { ($0.mentorID, $0.span) })
+        let leaveIDs = try copySpans("leave", bundle.leave.map { ($0.mentorID, $0.span) })
+        if !shiftIDs.isEmpty {
+            selections.append(
+                PGRecordSelection(.shift, "id = ANY ($1::bigint[])", [PGArray.ints(shiftIDs)]))
+        }
+        if !leaveIDs.isEmpty {
+            selections.append(
+                PGRecordSelection(.leave, "id = ANY ($1::bigint[])", [PGArray.ints(leaveIDs)]))
+        }
+        var signIns = 0
+        for s in bundle.signIns {
+            let held = try run.one(
+                """
+                SELECT 1 FROM sign_in
+                WHERE lower(mentor_id) = $1 AND in_at = $2 AND out_at IS NOT DISTINCT FROM $3
+                LIMIT 1
+                """, [NoCase.fold(s.mentorID).pg, s.inAt.pg, s.outAt.pg])
+            if held != nil { continue }
+            try run.insertNext(
+                "sign_in", columns: ["mentor_id", "in_at", "out_at"],
+                [s.mentorID.pg, s.inAt.pg, s.outAt.pg])
+            signIns += 1
+        }
+
+        // The site's chain, kept as its history, verbatim.
         try run.insertMany(
             "site_audit",
             columns: [
@@ -262,42 +289,28 @@ extension PostgresTransaction {
                     $0.entity.pg, $0.before.pg, $0.after.pg, $0.prevHash.pg, $0.hash.pg,
                 ]
             })
-
-        // One entry of this chain seals it all, with a digest of every row copied.
-        var after: [(String, JSONValue)] = [
-            ("site", .string(NHSNumber.redact(in: site))),
-            ("entries", .int(bundle.audit.count)),
-            ("head", .string(bundle.audit.last?.hash ?? AuditPolicy.genesis)),
-            ("presentations", .int(mapping.count)),
-        ]
-        if let first = mapping.first, let last = mapping.last {
-            after += [
-                ("first", .string(PresentationID.format(first.new))),
-                ("last", .string(PresentationID.format(last.new))),
-            ]
+        if !bundle.audit.isEmpty {
+            selections.append(PGRecordSelection(.siteAudit, "site = $1", [site.pg]))
         }
-        after += [
-            ("mentors", .int(newMentors.count)), ("staff", .int(newStaff.count)),
-            ("shifts", .int(shiftIDs.count)), ("leave", .int(leaveIDs.count)),
-            ("mapping", PGSiteImport.runs(mapping)),
-        ]
-        let last = base + max(mapping.count, 1) - 1
+
+        // One entry of this chain seals the copy: the site's head hash, what was added, and
+        // the renumbering (as runs: P1–P40 → P1041–P1080).
         try audit(
-            PGSiteImport.action, entity: "site:\(site)", before: nil, after: .object(after),
-            bulk: [
-                PGRecordSelection(.presentation, "id BETWEEN $1 AND $2", [base.pg, last.pg]),
-                PGRecordSelection(
-                    .mentor, "lower(id) = ANY ($1::text[])",
-                    [PGArray.texts(newMentors.map { NoCase.fold($0.id) })]),
-                PGRecordSelection(.shift, "id = ANY ($1::bigint[])", [PGArray.ints(shiftIDs)]),
-                PGRecordSelection(.leave, "id = ANY ($1::bigint[])", [PGArray.ints(leaveIDs)]),
-                PGRecordSelection(
-                    .decline, "presentation_id BETWEEN $1 AND $2", [base.pg, last.pg]),
-                PGRecordSelection(
-                    .staff, "name = ANY ($1::text[])", [PGArray.texts(newStaff.map(\.name))]),
-                PGRecordSelection(.hold, "presentation_id BETWEEN $1 AND $2", [base.pg, last.pg]),
-                PGRecordSelection(.siteAudit, "site = $1", [site.pg]),
-            ], redacting: false)
+            PGSiteImport.action, entity: "site:\(site)", before: nil,
+            after: .object([
+                ("site", .string(site)),
+                ("entries", .int(bundle.audit.count)),
+                ("head", .string(bundle.audit.last?.hash)),
+                ("presentations", .int(mapping.count)),
+                ("mentors", .int(newMentors.count)),
+                ("mentors_kept", .int(bundle.mentors.count - newMentors.count)),
+                ("staff", .int(newStaff.count)),
+                ("shifts", .int(shiftIDs.count)),
+                ("leave", .int(leaveIDs.count)),
+                ("sign_ins", .int(signIns)),
+                ("referrals", .int(bundle.referrals.count)),
+                ("mapping", PGSiteImport.runs(mapping)),
+            ]), bulk: selections, redacting: false)
         return mapping
     }
 }

@@ -269,4 +269,10 @@ public struct PostgresStoreOpening: StoreOpening {
     {
         try PostgresStore(url: location, environment: environment)
     }
+
+    /// A site's file is a SQLite file: the composition root opens it with the SQLite store.
+    public func openSiteFile(_ path: String) throws -> any AlongsideStore {
+        throw StoreError.incompatible(
+            "a site's file to import is a SQLite file; open it with the SQLite store")
+    }
 }

@@ -84,13 +84,12 @@ extension PostgresTransaction {
     func deleteLeave(_ leave: [Leave]) throws {
         for l in leave {
             try run.execute("DELETE FROM leave WHERE id = $1", [l.id.pg])
-            // As the SQLite store: the entry names no record.
             try audit(
                 "delete", entity: l.mentorID,
                 before: .object([
                     ("leave", .int(Int(l.id))), ("start", .int(Int(l.span.start.storedSeconds))),
                     ("end", .int(Int(l.span.end.storedSeconds))),
-                ]), after: nil)
+                ]), after: nil, record: .leave(l.id))
         }
     }
 

@@ -133,7 +133,7 @@ struct PostgresTransaction: StoreWriting {
     func presentationTimes(arrivedIn span: TimeSpan) throws -> [Presentation] {
         try run.query(
             """
-            SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
+            SELECT id, ref, arrived_at, seen_at, closed_at, outcome, site FROM presentation
             WHERE arrived_at >= $1 AND arrived_at < $2 AND voided_at IS NULL
             ORDER BY arrived_at, id
             """, [span.start.pg, span.end.pg]
@@ -141,7 +141,7 @@ struct PostgresTransaction: StoreWriting {
             Presentation(
                 number: row.integer(0), ref: row.text(1), locality: "", needs: [],
                 arrivedAt: row.date(2), seenAt: row.optDate(3), closedAt: row.optDate(4),
-                outcome: row.text(5).flatMap(Outcome.init(rawValue:)))
+                outcome: row.text(5).flatMap(Outcome.init(rawValue:)), site: row.string(6))
         }
     }
 
@@ -256,7 +256,10 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func staffMember(_ name: String) throws -> StaffMember? {
-        try run.one("SELECT name, role, pin_hash FROM staff WHERE name = $1", [name.pg]).map {
+        try run.one(
+            "SELECT name, role, pin_hash FROM staff WHERE lower(name) = $1 LIMIT 1",
+            [NoCase.fold(name).pg]
+        ).map {
             StaffMember(
                 name: $0.string(0), role: Role(rawValue: $0.string(1)) ?? .liaison,
                 pinHash: $0.text(2))
@@ -430,6 +433,9 @@ struct PostgresTransaction: StoreWriting {
 
     func upsertStaff(_ member: StaffMember) throws {
         let before = try staffMember(member.name)
+        // Names compare without case (the contract); the name keeps the case first stored.
+        var member = member
+        if let before { member.name = before.name }
         try run.execute(
             """
             INSERT INTO staff(name, role, pin_hash) VALUES ($1, $2, $3)
@@ -467,11 +473,14 @@ struct PostgresTransaction: StoreWriting {
         guard let before = try staffMember(name) else {
             throw StoreError.notFound(kind: "staff member", id: "'\(name)'")
         }
-        try run.execute("DELETE FROM staff WHERE name = $1", [name.pg])
-        try run.execute("DELETE FROM pin_state WHERE lower(name) = $1", [NoCase.fold(name).pg])
+        try run.execute("DELETE FROM staff WHERE name = $1", [before.name.pg])
+        try run.execute(
+            "DELETE FROM pin_state WHERE lower(name) = $1", [NoCase.fold(before.name).pg])
         try audit(
-            "delete", entity: "staff:\(name)",
-            before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),
+            "delete", entity: "staff:\(before.name)",
+            before: .object([
+                ("name", .string(before.name)), ("role", .string(before.role.rawValue)),
+            ]),
             after: nil, record: .staff(before.name))
     }
 

@@ -141,6 +141,7 @@ extension AuditChain {
         } else if count > 0 {
             problems.append("the log's head record is missing")
         }
+        problems += try siteChainProblems(db)
         if count == 0 {
             for table in AuditedTable.all
             where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table.name))") == true
@@ -167,7 +168,7 @@ enum AuditGuards {
             found[row[0]] = row[1]
         }
         var problems: [String] = []
-        for (name, sql) in Migrations.auditGuards {
+        for (name, sql) in Migrations.auditGuards + Migrations.siteAuditGuards {
             guard let have = found[name] else {
                 problems.append("the audit guard \(name) is missing: the log is not protected")
                 continue

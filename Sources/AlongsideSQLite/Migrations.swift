@@ -300,8 +300,49 @@ enum Migrations {
                     WHERE EXISTS (SELECT 1 FROM presentation);
                     """)
         }
+        // v7-site-import (spec §9): `site import` keeps each copied site's audit chain as
+        // that site's history, append-only like the log itself (its own guards, checked by
+        // `check`), sealed by the trust's entry that carries its head hash.
+        m.registerMigration("v7-site-import") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE site_audit (
+                        site TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        command TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        entity TEXT,
+                        before TEXT,
+                        after TEXT,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL,
+                        PRIMARY KEY (site, seq)
+                    ) WITHOUT ROWID;
+                    """)
+            for (_, sql) in siteAuditGuards { try db.execute(sql: sql) }
+        }
         return m
     }
+
+    /// The guards of the copied sites' chains (v7-site-import), checked with `auditGuards`.
+    static let siteAuditGuards: [(name: String, sql: String)] = [
+        (
+            "site_audit_no_update",
+            """
+            CREATE TRIGGER site_audit_no_update BEFORE UPDATE ON site_audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+        (
+            "site_audit_no_delete",
+            """
+            CREATE TRIGGER site_audit_no_delete BEFORE DELETE ON site_audit
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+            """
+        ),
+    ]
 
     /// The guards of the audit log (v4-audit): the log is append-only except that
     /// retention may erase a format-2/3 entry's content (clearing its salt, nothing else);

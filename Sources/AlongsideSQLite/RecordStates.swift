@@ -41,9 +41,16 @@ struct AuditedTable: Sendable {
         "hold:\($0[0] as Int64)"
     }
 
+    /// The copied audit chains of imported sites (v7-site-import): each row is accounted
+    /// for by the trust's entry that sealed its import.
+    static let siteAudit = AuditedTable(
+        name: "site_audit",
+        columns: "site, seq, at, actor, command, action, entity, before, after, prev_hash, hash"
+    ) { "site_audit:" + ($0[0] as String) + ":\($0[1] as Int64)" }
+
     /// Every audited table, in the order `check` reads them.
     static let all: [AuditedTable] = [
-        .presentation, .mentor, .shift, .leave, .decline, .staff, .setting, .hold,
+        .presentation, .mentor, .shift, .leave, .decline, .staff, .setting, .hold, .siteAudit,
     ]
 
     /// Calls `each` with the key and canonical state of every row matching `condition`.

@@ -137,14 +137,14 @@ extension SQLiteTransaction {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT id, nhs, ref, arrived_at FROM presentation
+                SELECT id, nhs, ref, arrived_at, site FROM presentation
                 WHERE arrived_at >= ? AND arrived_at < ? AND (nhs IS NOT NULL OR ref IS NOT NULL)
                 ORDER BY arrived_at, id
                 """, arguments: [span.start.storedSeconds, span.end.storedSeconds]
         ).map { row in
             Presentation(
                 number: row[0], ref: row[2], nhs: row[1], locality: "", needs: [],
-                arrivedAt: Date(storedSeconds: row[3]))
+                arrivedAt: Date(storedSeconds: row[3]), site: row[4])
         }
     }
 

@@ -202,4 +202,12 @@ public struct SQLiteStoreOpening: StoreOpening {
     {
         try SQLiteStore(path: location)
     }
+
+    public func openSiteFile(_ path: String) throws -> any AlongsideStore {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        else { throw StoreError.notFound(kind: "database file", id: path) }
+        return try SQLiteStore(path: path)
+    }
 }

@@ -95,7 +95,7 @@ extension SQLiteTransaction {
                 before: .object([
                     ("leave", .int(Int(l.id))), ("start", .int(Int(l.span.start.storedSeconds))),
                     ("end", .int(Int(l.span.end.storedSeconds))),
-                ]), after: nil)
+                ]), after: nil, record: .leave(l.id))
         }
     }
 
@@ -122,18 +122,5 @@ extension SQLiteTransaction {
                 ("sign_in", .int(Int(signIn.id))),
                 ("out", signIn.outAt.map { .int(Int($0.storedSeconds)) } ?? .null),
             ]))
-    }
-}
-
-extension SQLiteTransaction {
-    func sites() throws -> [String] {
-        try String.fetchAll(
-            db.cachedStatement(sql: "SELECT DISTINCT site FROM presentation ORDER BY site"))
-    }
-
-    func importSite(_ bundle: SiteBundle) throws -> [(old: Int, new: Int)] {
-        throw StoreError.incompatible(
-            "site import copies a site into the trust's shared database; open it with "
-                + "--db postgres://…")
     }
 }

@@ -137,7 +137,7 @@ struct SQLiteTransaction: StoreWriting {
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT id, ref, arrived_at, seen_at, closed_at, outcome FROM presentation
+                    SELECT id, ref, arrived_at, seen_at, closed_at, outcome, site FROM presentation
                     WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
                     ORDER BY arrived_at, id
                     """), arguments: [span.start.storedSeconds, span.end.storedSeconds])
@@ -149,7 +149,7 @@ struct SQLiteTransaction: StoreWriting {
                     arrivedAt: Date(storedSeconds: row[2]),
                     seenAt: (row[3] as Int64?).map(Date.init(storedSeconds:)),
                     closedAt: (row[4] as Int64?).map(Date.init(storedSeconds:)),
-                    outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:))))
+                    outcome: (row[5] as String?).flatMap(Outcome.init(rawValue:)), site: row[6]))
         }
         return result
     }
@@ -268,7 +268,8 @@ struct SQLiteTransaction: StoreWriting {
     }
 
     func staffMember(_ name: String) throws -> StaffMember? {
-        try Row.cachedOne(db, sql: "SELECT name, role, pin_hash FROM staff WHERE name = ?", arguments: [name])
+        try Row.cachedOne(db, sql: "SELECT name, role, pin_hash FROM staff WHERE name = ? COLLATE NOCASE",
+            arguments: [name])
             .map {
                 StaffMember(
                     name: $0["name"], role: Role(rawValue: $0["role"]) ?? .liaison,
@@ -428,6 +429,9 @@ struct SQLiteTransaction: StoreWriting {
 
     func upsertStaff(_ member: StaffMember) throws {
         let before = try staffMember(member.name)
+        // Names compare without case (the contract); the name keeps the case first stored.
+        var member = member
+        if let before { member.name = before.name }
         try db.cachedExecute(
             sql: "INSERT OR REPLACE INTO staff(name, role, pin_hash) VALUES (?, ?, ?)",
             arguments: [member.name, member.role.rawValue, member.pinHash])
@@ -473,11 +477,13 @@ struct SQLiteTransaction: StoreWriting {
         guard let before = try staffMember(name) else {
             throw StoreError.notFound(kind: "staff member", id: "'\(name)'")
         }
-        try db.cachedExecute(sql: "DELETE FROM staff WHERE name = ?", arguments: [name])
-        try db.cachedExecute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [name])
+        try db.cachedExecute(sql: "DELETE FROM staff WHERE name = ?", arguments: [before.name])
+        try db.cachedExecute(sql: "DELETE FROM pin_state WHERE name = ?", arguments: [before.name])
         try audit(
-            "delete", entity: "staff:\(name)",
-            before: .object([("name", .string(name)), ("role", .string(before.role.rawValue))]),
+            "delete", entity: "staff:\(before.name)",
+            before: .object([
+                ("name", .string(before.name)), ("role", .string(before.role.rawValue)),
+            ]),
             after: nil, record: .staff(before.name))
     }
 

@@ -139,8 +139,9 @@ public protocol StoreReading {
     func mentorState(_ id: String, at time: Date) throws -> MentorState?
     /// Shift seconds per mentor for shifts that start in `span`.
     func shiftSeconds(startingIn span: TimeSpan) throws -> [String: Int]
-    /// Presentations that arrived in `span` with only their number, ref and times (and
-    /// outcome): enough for trends and repeat checks, cheap to read in bulk.
+    /// Presentations that arrived in `span` with only their number, ref, times, outcome and
+    /// site: enough for trends (of one site or the trust) and repeat checks, cheap to read in
+    /// bulk.
     func presentationTimes(arrivedIn span: TimeSpan) throws -> [Presentation]
     /// Open presentations per mentor.
     func caseloads() throws -> [String: Int]
@@ -186,7 +187,7 @@ public protocol StoreReading {
     /// Onward referrals made in `span`, oldest first.
     func referrals(requestedIn span: TimeSpan) throws -> [Referral]
     /// Presentations that arrived in `span` with an NHS number or a ref, holding only their
-    /// number, identifiers and arrival (for re-attendance), by arrival.
+    /// number, identifiers, arrival and site (for re-attendance), by arrival.
     func presentationIdentities(arrivedIn span: TimeSpan) throws -> [Presentation]
     /// Every presentation with that NHS number or that ref (without regard to case),
     /// oldest first.
@@ -364,6 +365,10 @@ public protocol StoreOpening: Sendable {
     func exists(_ location: String, environment: [String: String]) -> Bool
     /// Opens (creating and migrating when needed) the store at `location`.
     func open(_ location: String, environment: [String: String]) throws -> any AlongsideStore
+    /// Opens an existing site's SQLite file as the source of `site import` (spec §9); never
+    /// creates one (a missing file is `StoreError.notFound(kind: "database file", …)`). A
+    /// file of an older Alongside is upgraded as `--db` would upgrade it.
+    func openSiteFile(_ path: String) throws -> any AlongsideStore
 }
 
 /// A legal hold on a presentation.

@@ -21,6 +21,11 @@ struct Stores: StoreOpening {
             ? try postgres.open(location, environment: environment)
             : try sqlite.open(location, environment: environment)
     }
+
+    /// A site's file to copy in (`site import`) is always a SQLite file.
+    func openSiteFile(_ path: String) throws -> any AlongsideStore {
+        try sqlite.openSiteFile(path)
+    }
 }
 
 // A file size limit makes a write fail with a plain error instead of killing the process.

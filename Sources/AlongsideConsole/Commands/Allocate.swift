@@ -15,25 +15,32 @@ struct Allocate: ConsoleCommand {
             --confirm nothing is changed; with it every pair is assigned in one transaction \
             after the hard rules are checked again.
 
+            Only this console's site's waiting people are proposed for (spec §9): --site NAME \
+            allocates another site's, --site all the whole trust's at once. The mentors are \
+            the trust's, and their caseloads count people at every site.
+
             Examples:
               allocate
               allocate --confirm
               allocate --format json
+              allocate --site all --confirm
             """)
     static let requiredRole = Role.liaison
 
     @Flag(help: "Assign the proposal.")
     var confirm = false
     @OptionGroup var output: FormatOption
+    @OptionGroup var sites: SiteOption
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
         let now = session.now
         let target = session.config.targetMinutes
         func body(_ tx: any StoreReading) throws -> (Allocation, [String: String]) {
+            let scope = try sites.resolve(session, tx).scope
             let states = try tx.mentorStates(at: now)
             let waiting = try tx.waitingPresentations().filter {
-                $0.status == .waiting && $0.voidedAt == nil
+                $0.status == .waiting && $0.voidedAt == nil && scope.covers($0)
             }
             let requests = try waiting.map { try session.matchRequest($0, in: tx) }
             let allocation = session.matcher.allocate(

@@ -21,35 +21,50 @@ struct Board: ConsoleCommand {
             --once (or a board whose output is not a terminal) prints one frame as plain \
             text and exits, for scripts.
 
+            The board is this console's site's (spec §9); --site NAME shows another site's \
+            and --site all every site's (with a site column). The title names the site when \
+            the trust has more than one.
+
             Examples:
               board
               board --once
+              board --site all
             """)
     static let requiredRole = Role.liaison
 
     @Flag(help: "Print one frame as plain text and exit.")
     var once = false
+    @OptionGroup var sites: SiteOption
 
     /// How often the database is asked whether anything changed (milliseconds).
     static let pollMilliseconds: Int32 = 1000
     /// The longest time between full redraws (seconds).
     static let fullRedrawSeconds: Double = 30
 
-    func frame(_ session: Session, width: Int, height: Int, style: Style, footer: String) throws
-        -> [String]
-    {
+    func frame(
+        _ session: Session, coverage: SiteCoverage, width: Int, height: Int, style: Style,
+        footer: String
+    ) throws -> [String] {
         let now = session.now
-        let rows = try session.read { tx in try QueueRow.load(session, tx, at: now) }
+        let rows = try session.read { tx in
+            try QueueRow.load(session, tx, at: now, scope: coverage.scope)
+        }
         return BoardFrame.lines(
-            rows: rows, session: session, at: now, width: width, height: height, footer: footer,
-            style: style)
+            rows: rows, session: session, coverage: coverage, at: now, width: width,
+            height: height, footer: footer, style: style)
     }
 
     func execute(_ session: Session) throws -> String {
+        let coverage = try session.read { tx in try sites.resolve(session, tx) }
+        func frame(width: Int, height: Int, style: Style, footer: String) throws -> [String] {
+            try self.frame(
+                session, coverage: coverage, width: width, height: height, style: style,
+                footer: footer)
+        }
         guard !once, LiveTerminal.available else {
             let size = LiveTerminal.available ? LiveTerminal.size() : (width: 80, height: 24)
             return try frame(
-                session, width: size.width, height: size.height, style: Style(enabled: false),
+                width: size.width, height: size.height, style: Style(enabled: false),
                 footer: "one frame; 'board' on a terminal keeps it live"
             ).joined(separator: "\n")
         }
@@ -62,8 +77,7 @@ struct Board: ConsoleCommand {
         var size = LiveTerminal.size()
         terminal.draw(
             try frame(
-                session, width: size.width, height: size.height, style: session.style,
-                footer: footer),
+                width: size.width, height: size.height, style: session.style, footer: footer),
             clear: true)
         while true {
             let keys = terminal.readKeys(timeout: Self.pollMilliseconds)
@@ -84,7 +98,7 @@ struct Board: ConsoleCommand {
                 lastDraw = DispatchTime.now()
                 terminal.draw(
                     try frame(
-                        session, width: size.width, height: size.height, style: session.style,
+                        width: size.width, height: size.height, style: session.style,
                         footer: footer),
                     clear: resized || keys.contains(0x0C))
             }

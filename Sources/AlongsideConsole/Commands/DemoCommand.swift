@@ -57,12 +57,14 @@ struct DemoGenerate: ConsoleCommand {
 
     func execute(_ session: Session) throws -> String {
         let now = session.now
-        let data = DemoGenerator.generate(
+        let site = try SiteOption.registrationSite(nil, session)
+        var data = DemoGenerator.generate(
             DemoParameters(
                 mentors: mentors, weeks: weeks, perDay: perDay, seed: seed,
                 shiftWeeksBack: shiftWeeks),
             tags: session.tags, localities: session.localities, calendar: session.calendar,
             now: now)
+        for i in data.presentations.indices { data.presentations[i].site = site }
         try session.write("demo generate") { tx in
             guard try tx.mentors().isEmpty, try tx.presentation(1) == nil else {
                 throw CommandError(

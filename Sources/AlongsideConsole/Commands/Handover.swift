@@ -16,13 +16,21 @@ struct Handover: ConsoleCommand {
             come on shift, with the next lead among them; stale: registered more than 12 \
             hours ago and not closed.
 
+            The people are this console's site's (spec §9); --site NAME hands over another \
+            site's, --site all the trust's. Mentors and shifts are shared by the trust, so \
+            on_now and next_on are the same at every site. When the trust has more than one \
+            site the report names it (JSON: site), and every site's report gives each \
+            person's site.
+
             Examples:
               handover
               handover --format json
+              handover --site all
             """)
     static let requiredRole = Role.liaison
 
     @OptionGroup var output: FormatOption
+    @OptionGroup var sites: SiteOption
 
     func validate() throws {
         if output.format == .csv {
@@ -71,10 +79,10 @@ struct Handover: ConsoleCommand {
         }
     }
 
-    static func report(_ tx: any StoreReading, at now: Date) throws -> Report {
+    static func report(_ tx: any StoreReading, at now: Date, scope: SiteScope) throws -> Report {
         let states = try tx.mentorStates(at: now)
         let byID = Dictionary(states.map { ($0.mentor.id.lowercased(), $0) }) { a, _ in a }
-        let open = try tx.openPresentations().filter { $0.voidedAt == nil }
+        let open = try tx.openPresentations().filter { $0.voidedAt == nil && scope.covers($0) }
         var holdings: [String: MentorHolding] = [:]
         var orphans: [Orphan] = []
         for p in open {
@@ -133,11 +141,17 @@ struct Handover: ConsoleCommand {
         let format = try session.format(output.format, allowed: [.table, .json])
         let now = session.now
         let cal = session.calendar
-        let r = try session.read { tx in try Self.report(tx, at: now) }
+        let (coverage, r) = try session.read { tx in
+            let coverage = try sites.resolve(session, tx)
+            return (coverage, try Self.report(tx, at: now, scope: coverage.scope))
+        }
+        let bySite = coverage.scope.isAll
         func time(_ d: Date?) -> JSONValue { d.map { .string(cal.isoString($0)) } ?? .null }
         if format == .json {
+            // A single-site database's report is as it always was; a trust's names the site.
             return JSONValue.object([
-                ("at", time(r.at)),
+                ("at", time(r.at))
+            ] + (coverage.named ? [("site", JSONValue.string(coverage.scope.name))] : []) + [
                 (
                     "open_by_mentor",
                     .array(
@@ -152,7 +166,8 @@ struct Handover: ConsoleCommand {
                                                 ("presentation", .string(h.presentation.id)),
                                                 ("status", .string(h.presentation.status.rawValue)),
                                                 ("since_minutes", .int(h.sinceMinutes)),
-                                            ])
+                                            ] + (bySite
+                                                ? [("site", .string(h.presentation.site))] : []))
                                         })
                                 ),
                             ])
@@ -194,15 +209,17 @@ struct Handover: ConsoleCommand {
             ]).text
         }
         let style = session.style
-        var out = style.bold("Handover at \(cal.shortString(r.at))") + "\n\nOpen, by mentor:\n"
+        let title = "Handover at \(cal.shortString(r.at))"
+            + (coverage.named ? ", \(coverage.label)" : "")
+        var out = style.bold(title) + "\n\nOpen, by mentor:\n"
         if r.openByMentor.isEmpty { out += "  nobody is held by a mentor\n" }
         for m in r.openByMentor {
             let ends = m.shiftEnds.map { "shift ends \(cal.timeString($0))" } ?? "off shift"
             out +=
                 "  \(m.mentor) (\(ends)): "
                 + m.held.map {
-                    "\($0.presentation.id) \($0.presentation.status.rawValue) "
-                        + "\($0.sinceMinutes) min"
+                    "\($0.presentation.id)" + (bySite ? " (\($0.presentation.site))" : "")
+                        + " \($0.presentation.status.rawValue) \($0.sinceMinutes) min"
                 }
                 .joined(separator: ", ") + "\n"
         }

@@ -68,7 +68,7 @@ struct Help: StandaloneCommand {
         ("Reports", ["summary", "export"]),
         ("Administration", [
             "staff", "audit", "backup", "check", "config", "retention", "hold", "subject-access",
-            "bench", "demo",
+            "site", "bench", "demo",
         ]),
         ("The console", ["help", "quit"]),
     ]

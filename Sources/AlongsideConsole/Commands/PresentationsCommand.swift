@@ -25,7 +25,8 @@ struct PresentationsImport: ConsoleCommand {
             (help outcomes). A row that is not closed must have arrived within the last 24 \
             hours (give an older one its outcome), and open rows may not take a mentor past \
             their capacity, counting the people they hold now. Any bad row rejects the whole file with every problem listed as \
-            FILE:LINE: message, and nothing is written.
+            FILE:LINE: message, and nothing is written. The rows are filed under this \
+            console's site (spec §9: 'alongside --site', else the site setting).
 
             Example:
               presentations import 2025-referrals.csv
@@ -36,6 +37,8 @@ struct PresentationsImport: ConsoleCommand {
     var file: String
 
     func execute(_ session: Session) throws -> String {
+        // The history is one site's: the console's (never `all`).
+        let site = try SiteOption.registrationSite(nil, session)
         let text = try TextFiles.read(file, field: "FILE")
         let progress = Progress()
         let mentorIDs = try session.read { try $0.mentors().map(\.id) }
@@ -58,8 +61,10 @@ struct PresentationsImport: ConsoleCommand {
         let numbers: [Int]
         do {
             numbers = try session.write("presentations import") { tx in
-                let stored = try tx.presentationTimes(
-                    arrivedIn: TimeSpan(start: earliest, end: latest.addingTimeInterval(1)))
+                // A ref is the site's own: a repeat is a row this site already holds.
+                let stored = SiteScope.site(site).filter(
+                    try tx.presentationTimes(
+                        arrivedIn: TimeSpan(start: earliest, end: latest.addingTimeInterval(1))))
                 let repeats = PresentationImport.alreadyStored(rows, stored: stored)
                 // Open rows never take a mentor past capacity (spec §5), read in the same
                 // transaction as the write so another console cannot overbook meanwhile.
@@ -75,7 +80,12 @@ struct PresentationsImport: ConsoleCommand {
                 // One prepared statement and one audit entry for the whole file (the
                 // entry names the range of ids given), so 100,000 rows take seconds.
                 progress?.show("writing", 0, rows.count)
-                guard let range = try tx.insertPresentations(rows.map(\.presentation)) else {
+                let filed = rows.map { row -> Presentation in
+                    var p = row.presentation
+                    p.site = site
+                    return p
+                }
+                guard let range = try tx.insertPresentations(filed) else {
                     return []
                 }
                 progress?.show("committing", rows.count, rows.count)

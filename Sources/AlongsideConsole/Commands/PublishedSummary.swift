@@ -45,8 +45,10 @@ enum PublishedSummary {
         }
     }
 
-    /// The week's figures as published.
-    static func week(_ s: WeeklySummary, extras: ReferralFigures?) -> JSONValue {
+    /// The week's figures as published; with `bySite` (a trust's week), `by_site` too.
+    static func week(_ s: WeeklySummary, extras: ReferralFigures?, bySite: Bool = false)
+        -> JSONValue
+    {
         func group(_ g: SummaryGroup, key: String) -> JSONValue {
             .object([
                 (key, .string(g.key)), ("presentations", count(g.presentations)),
@@ -86,6 +88,12 @@ enum PublishedSummary {
                     publishedOrder(s.byNeed, count: \.presentations, name: \.key)
                         .map { group($0, key: "need") })
             ),
+        ]
+        if bySite {
+            // By name: the order of the sites tells nothing about their sizes.
+            fields.append(("by_site", .array(s.bySite.map { group($0, key: "site") })))
+        }
+        fields += [
             (
                 "mentors",
                 .array(

@@ -21,15 +21,18 @@ struct QueueRow {
     /// The text marker, so the state can be told without colour: `!` breach, `~` amber.
     var marker: String { breach ? "!" : (preBreach ? "~" : " ") }
 
-    /// Reads and orders the rows at `now`.
-    static func load(_ session: Session, _ tx: any StoreReading, at now: Date) throws -> [QueueRow]
-    {
+    /// Reads and orders the rows at `now` of the site(s) `scope` covers. The mentors are
+    /// the trust's: anyone on shift may be the best candidate, whichever site they last
+    /// supported.
+    static func load(
+        _ session: Session, _ tx: any StoreReading, at now: Date, scope: SiteScope
+    ) throws -> [QueueRow] {
         let target = session.config.targetMinutes
         let amber = session.config.preBreachMinutes
         let matcher = session.matcher
         let states = try tx.mentorStates(at: now, onShiftOnly: true)
         var rows: [QueueRow] = []
-        for p in try tx.waitingPresentations() where p.voidedAt == nil {
+        for p in try tx.waitingPresentations() where p.voidedAt == nil && scope.covers(p) {
             let wait = max(0, Int(now.timeIntervalSince(p.arrivedAt)))
             let breach = wait > target * 60
             let best =

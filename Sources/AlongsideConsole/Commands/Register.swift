@@ -11,10 +11,17 @@ struct Register: ConsoleCommand {
             The wait clock starts at --at (default: now). Needs are lived-experience tags \
             (see 'help tags'); the locality is where the person lives (see 'help localities').
 
+            The person is registered at this console's site (spec §9: 'alongside --site', \
+            else the site setting), or at --site NAME for this registration alone; a new \
+            site comes into being with its first registration (with a note, in case the name \
+            was mistyped). --site all is refused: a person presents at one site. The \
+            candidates are the trust's mentors on shift, at every site.
+
             Examples:
               register --locality blackpool --needs alcohol,housing
               register --locality fleetwood --needs bereavement --at 09:14 --mentor-gender female
               register --locality preston --needs debt --nhs "943 476 5919" --language polish
+              register --locality blackpool --needs alcohol --site victoria
             """)
     static let requiredRole = Role.liaison
 
@@ -41,10 +48,12 @@ struct Register: ConsoleCommand {
     @Option(help: "When they reached the ED, if earlier than the referral.")
     var edArrival: String?
     @OptionGroup var output: FormatOption
+    @OptionGroup var sites: SiteOption
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(output.format)
         let now = session.now
+        let site = try sites.registrationSite(session)
         // Every bad field is reported at once (spec §4), not only the first.
         var problems = FieldProblems()
         let locality = problems.check { try session.locality(self.locality, option: "--locality") }
@@ -89,9 +98,12 @@ struct Register: ConsoleCommand {
         let p = Presentation(
             ref: ref, nhs: nhsDigits, locality: locality!, needs: needs!, arrivedAt: arrived!,
             edArrival: ed, ageBand: ageBand, gender: gender, mentorGender: mentorGender,
-            language: language, leadMentor: leadMentor)
-        let (stored, result, names, returning) = try session.write("register") { tx in
+            language: language, leadMentor: leadMentor, site: site)
+        let (stored, result, names, returning, isNewSite) = try session.write("register") { tx in
             var stored = p
+            // A site other than the console's own that has registered nobody starts here.
+            let known = try tx.sites().contains(site)
+            let isNewSite = site != session.config.site && !known
             // The same person (NHS number or ref) within the last 30 days (spec §12).
             let earlier = try tx.presentations(nhs: p.nhs, ref: p.ref)
             stored.number = try tx.insertPresentation(p)
@@ -101,7 +113,11 @@ struct Register: ConsoleCommand {
             let states = try tx.mentorStates(at: now, onShiftOnly: true)
             let result = session.matcher.rank(request, mentors: states, at: now)
             let names = Dictionary(states.map { ($0.mentor.id.lowercased(), $0.mentor.name) }) { a, _ in a }
-            return (stored, result, names, returning)
+            return (stored, result, names, returning, isNewSite)
+        }
+        if isNewSite {
+            session.warnings.append(
+                "\(stored.id) is the first registration at site \(site): the site starts here")
         }
         if let returning {
             session.warnings.append(Self.returningNote(returning, session: session))

@@ -24,10 +24,16 @@ struct SummaryWeek: ConsoleCommand {
             the last 12 weeks, the break-downs) that prints on A4. For a scheduled report:
               alongside --db site.sqlite -c "summary week --format html --out week.html"
 
+            The figures are this console's site's (spec §9); --site NAME gives another \
+            site's, and --site all the trust's, with a break-down by site (JSON: by_site, \
+            each site's presentations, seen_within_target, within_target_pct and \
+            median_wait, by the headline's rules). Mentors' shift hours are the trust's.
+
             Examples:
               summary week
               summary week 2026-W46 --format json
               summary week --format md --out week.md
+              summary week --site all --format json
             """)
     static let requiredRole = Role.liaison
 
@@ -39,27 +45,33 @@ struct SummaryWeek: ConsoleCommand {
     var out: String?
     @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
     var publish = false
+    @OptionGroup var sites: SiteOption
 
     func execute(_ session: Session) throws -> String {
         let format = try session.format(self.format?.rawValue, allowed: OutputFormat.allCases)
         let w = try SummaryData.week(week?.description, session: session)
         if publish {
-            return try SummaryData.publishedWeek(w, format: format, out: out, session: session)
+            return try SummaryData.publishedWeek(
+                w, format: format, out: out, sites: sites, session: session)
         }
         // The HTML report draws the 12 weeks ending with this one: one query for them all.
         let first = format == .html ? w.adding(weeks: -(SummaryHTML.trendWeeks - 1)) : w
-        let load: (any StoreReading) throws -> ([WeeklySummary], ReferralFigures) = { tx in
-            (
+        let load: (any StoreReading) throws -> ([WeeklySummary], ReferralFigures, SiteCoverage) = {
+            tx in
+            let coverage = try sites.resolve(session, tx)
+            return (
                 try SummaryData.series(
-                    from: first, through: w, shiftsOf: w, tx: tx, session: session),
-                try SummaryData.referralFigures(w, tx: tx, session: session)
+                    from: first, through: w, shiftsOf: w, tx: tx, session: session,
+                    scope: coverage.scope),
+                try SummaryData.referralFigures(w, tx: tx, session: session, scope: coverage.scope),
+                coverage
             )
         }
-        func render(_ loaded: ([WeeklySummary], ReferralFigures)) -> String {
+        func render(_ loaded: ([WeeklySummary], ReferralFigures, SiteCoverage)) -> String {
             let series = loaded.0
             return SummaryRendering.render(
                 series[series.count - 1], trend: series, format: format, session: session,
-                referrals: loaded.1)
+                referrals: loaded.1, coverage: loaded.2)
         }
         guard let out else { return render(try session.read(load)) }
         return try session.write("summary week") { tx in
@@ -82,9 +94,13 @@ struct SummaryTrend: ConsoleCommand {
             shows each week's change in the within-target share against the week before, in \
             percentage points.
 
+            The weeks are this console's site's (spec §9); --site NAME gives another site's \
+            and --site all the trust's.
+
             Examples:
               summary trend
               summary trend --weeks 52 --format csv --out year.csv
+              summary trend --site all
             """)
     static let requiredRole = Role.liaison
 
@@ -100,6 +116,8 @@ struct SummaryTrend: ConsoleCommand {
     @Flag(help: "Apply NHS Digital's disclosure control (small counts as *, others rounded to 5).")
     var publish = false
 
+    @OptionGroup var sites: SiteOption
+
     func validate() throws {
         guard (1...Self.maxWeeks).contains(weeks) else {
             throw invalid(
@@ -114,7 +132,8 @@ struct SummaryTrend: ConsoleCommand {
         let first = last.adding(weeks: -weeks)
         let load: (any StoreReading) throws -> [WeeklySummary] = { tx in
             try SummaryData.series(
-                from: first, through: last, shiftsOf: nil, tx: tx, session: session)
+                from: first, through: last, shiftsOf: nil, tx: tx, session: session,
+                scope: try sites.resolve(session, tx).scope)
         }
         func render(_ series: [WeeklySummary]) -> String {
             if publish {
@@ -166,10 +185,11 @@ enum SummaryData {
     /// The summaries of the weeks `first` through `last`. With `shiftsOf` (a week report),
     /// that week is computed from its full rows and its shift hours; the weeks before it
     /// (the HTML report's trend) and every week of a trend come from arrival and seen times
-    /// only, one covering-index query for them all.
+    /// only, one covering-index query for them all. Only the presentations of the site(s)
+    /// `scope` covers count; shifts and sign-ins are the trust's (mentors are shared).
     static func series(
         from first: ISOWeek, through last: ISOWeek, shiftsOf shiftWeek: ISOWeek?,
-        tx: any StoreReading, session: Session
+        tx: any StoreReading, session: Session, scope: SiteScope
     ) throws -> [WeeklySummary] {
         let cal = session.calendar
         let target = session.config.targetMinutes
@@ -179,20 +199,20 @@ enum SummaryData {
         guard let shiftWeek, shiftWeek == last else {
             return WeeklySummary.series(
                 from: first, through: last,
-                presentations: try tx.presentationTimes(arrivedIn: span(first, last)),
+                presentations: scope.filter(try tx.presentationTimes(arrivedIn: span(first, last))),
                 shifts: [], calendar: cal, targetMinutes: target)
         }
         var earlier: [WeeklySummary] = []
         if first < last {
             earlier = WeeklySummary.series(
                 from: first, through: last.adding(weeks: -1),
-                presentations: try tx.presentationTimes(
-                    arrivedIn: span(first, last.adding(weeks: -1))),
+                presentations: scope.filter(
+                    try tx.presentationTimes(arrivedIn: span(first, last.adding(weeks: -1)))),
                 shifts: [], calendar: cal, targetMinutes: target)
         }
         let week = span(last, last)
         var current = WeeklySummary(
-            week: last, presentations: try tx.presentations(arrivedIn: week),
+            week: last, presentations: scope.filter(try tx.presentations(arrivedIn: week)),
             shiftSeconds: try tx.shiftSeconds(startingIn: week), calendar: cal,
             targetMinutes: target)
         // Sign-ins may start up to an hour before a shift, so read from an hour earlier.

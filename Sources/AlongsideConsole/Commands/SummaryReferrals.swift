@@ -6,20 +6,31 @@ import Foundation
 
 extension SummaryData {
     /// The week's onward referrals (made in the week) and re-attendance (the week's
-    /// presentations and the 30 days before them).
-    static func referralFigures(_ week: ISOWeek, tx: any StoreReading, session: Session) throws
-        -> ReferralFigures
-    {
+    /// presentations and the 30 days before them), of the presentations of the site(s)
+    /// `scope` covers (a site's re-attendance is by its own earlier presentations).
+    static func referralFigures(
+        _ week: ISOWeek, tx: any StoreReading, session: Session, scope: SiteScope
+    ) throws -> ReferralFigures {
         let bounds = session.calendar.interval(of: week)
         let span = TimeSpan(start: bounds.start, end: bounds.end)
         let lookBack = TimeSpan(
             start: PersonIndex.daysBefore(
                 bounds.start, Returning.windowDays, calendar: session.calendar),
             end: bounds.end)
-        let all = try tx.presentationIdentities(arrivedIn: lookBack)
+        let all = scope.filter(try tx.presentationIdentities(arrivedIn: lookBack))
+        var referrals = try tx.referrals(requestedIn: span)
+        if !scope.isAll {
+            // A referral belongs to its presentation's site (a presentation of any week).
+            var siteOf: [Int: Bool] = [:]
+            referrals = try referrals.filter { r in
+                if let covered = siteOf[r.presentation] { return covered }
+                let covered = try tx.presentation(r.presentation).map(scope.covers) ?? false
+                siteOf[r.presentation] = covered
+                return covered
+            }
+        }
         return ReferralFigures(
-            week: span, referrals: try tx.referrals(requestedIn: span), presentations: all,
-            calendar: session.calendar)
+            week: span, referrals: referrals, presentations: all, calendar: session.calendar)
     }
 }
 
@@ -89,15 +100,20 @@ extension SummaryData {
     /// `summary week --publish`: the week's figures under disclosure control, printed or
     /// written to `out` (audited as an export).
     static func publishedWeek(
-        _ w: ISOWeek, format: OutputFormat, out: String?, session: Session
+        _ w: ISOWeek, format: OutputFormat, out: String?, sites: SiteOption, session: Session
     ) throws -> String {
         func make(_ tx: any StoreReading) throws -> String {
-            let series = try series(from: w, through: w, shiftsOf: w, tx: tx, session: session)
-            let figures = try referralFigures(w, tx: tx, session: session)
+            let coverage = try sites.resolve(session, tx)
+            let series = try series(
+                from: w, through: w, shiftsOf: w, tx: tx, session: session,
+                scope: coverage.scope)
+            let figures = try referralFigures(w, tx: tx, session: session, scope: coverage.scope)
             return PublishedSummary.render(
-                PublishedSummary.week(series[series.count - 1], extras: figures),
-                title: "Peer support wait times, week \(w) (published figures)", trend: false,
-                format: format, session: session)
+                PublishedSummary.week(
+                    series[series.count - 1], extras: figures, bySite: coverage.scope.isAll),
+                title: "Peer support wait times, week \(w)"
+                    + (coverage.named ? ", \(coverage.label)" : "") + " (published figures)",
+                trend: false, format: format, session: session)
         }
         guard let out else { return try session.read(make) }
         return try session.write("summary week") { tx in

@@ -4,27 +4,32 @@ import Foundation
 /// The weekly summary and the trend as table, CSV, JSON, Markdown or HTML.
 enum SummaryRendering {
     /// One week's summary; `trend` (oldest first, ending with this week) feeds the HTML
-    /// report's trend chart.
+    /// report's trend chart. `coverage` (spec §9) names the site when the trust has several,
+    /// and every site's week adds the break-down by site; one site's JSON and CSV are as
+    /// they always were.
     static func render(
         _ s: WeeklySummary, trend: [WeeklySummary], format: OutputFormat, session: Session,
-        referrals: ReferralFigures? = nil
+        referrals: ReferralFigures? = nil, coverage: SiteCoverage? = nil
     ) -> String {
+        let bySite = coverage?.scope.isAll ?? false
+        let site = coverage.flatMap { $0.named ? $0.label : nil }
         switch format {
         case .json:
-            guard let referrals, case .object(let fields) = json(s) else { return json(s).text }
-            return JSONValue.object(fields + referralJSON(referrals)).text
+            guard case .object(let fields) = json(s, bySite: bySite) else { return json(s).text }
+            return JSONValue.object(fields + (referrals.map(referralJSON) ?? [])).text
         case .csv:
-            guard let referrals else { return csv(s) }
-            return csv(s)
+            guard let referrals else { return csv(s, bySite: bySite) }
+            return csv(s, bySite: bySite)
                 + referralCSVRows(referrals, week: s.week.description)
                 .map { CSV.line($0) + "\n" }.joined()
-        case .md: return markdown(s, referrals: referrals)
+        case .md: return markdown(s, referrals: referrals, site: site, bySite: bySite)
         case .html:
             return SummaryHTML.page(
                 s, trend: trend,
                 names: SummaryHTML.Names(tags: session.tags, localities: session.localities),
-                calendar: session.calendar, generatedAt: session.now)
-        case .table: return table(s, style: session.style, referrals: referrals)
+                calendar: session.calendar, generatedAt: session.now, site: site, bySite: bySite)
+        case .table:
+            return table(s, style: session.style, referrals: referrals, site: site, bySite: bySite)
         }
     }
 
@@ -35,7 +40,8 @@ enum SummaryRendering {
 
     // MARK: - One week
 
-    static func json(_ s: WeeklySummary) -> JSONValue {
+    /// The week as JSON; with `bySite`, `by_site` after `by_need`.
+    static func json(_ s: WeeklySummary, bySite: Bool = false) -> JSONValue {
         func group(_ g: SummaryGroup, key: String) -> JSONValue {
             .object([
                 (key, .string(g.key)), ("presentations", .int(g.presentations)),
@@ -63,6 +69,7 @@ enum SummaryRendering {
             ("not_seen", .object(s.notSeen.map { ($0.0, .int($0.1)) })),
             ("by_locality", .array(s.byLocality.map { group($0, key: "locality") })),
             ("by_need", .array(s.byNeed.map { group($0, key: "need") })),
+        ] + (bySite ? [("by_site", .array(s.bySite.map { group($0, key: "site") }))] : []) + [
             (
                 "mentors",
                 .array(
@@ -116,13 +123,15 @@ enum SummaryRendering {
         return t
     }
 
-    static func table(_ s: WeeklySummary, style: Style, referrals: ReferralFigures? = nil)
-        -> String
-    {
+    static func table(
+        _ s: WeeklySummary, style: Style, referrals: ReferralFigures? = nil, site: String? = nil,
+        bySite: Bool = false
+    ) -> String {
+        let week = "Week \(s.week)" + (site.map { ", \($0)" } ?? "")
         let head =
             s.presentations == 0
-            ? "Week \(s.week): nobody was referred"
-            : "Week \(s.week): \(pct(s.withinTargetPct)) seen within \(s.targetMinutes) minutes"
+            ? "\(week): nobody was referred"
+            : "\(week): \(pct(s.withinTargetPct)) seen within \(s.targetMinutes) minutes"
                 + " (\(s.seenWithinTarget) of \(s.presentations))"
         var out = style.bold(head) + "\n\n"
         var t = TextTable(["figure", "value"], align: [.left, .right])
@@ -134,13 +143,16 @@ enum SummaryRendering {
         if !s.byNeed.isEmpty {
             out += "\n" + groupTable(s.byNeed, title: "need").render(style: style)
         }
+        if bySite && !s.bySite.isEmpty {
+            out += "\n" + groupTable(s.bySite, title: "site").render(style: style)
+        }
         if !s.mentors.isEmpty { out += "\n" + mentorTable(s).render(style: style) }
         return out
     }
 
     /// Long-format CSV: `section,name,metric,value`, every figure of the JSON, unrounded
-    /// except the 1-decimal percentages.
-    static func csv(_ s: WeeklySummary) -> String {
+    /// except the 1-decimal percentages; with `bySite`, the `by_site` rows too.
+    static func csv(_ s: WeeklySummary, bySite: Bool = false) -> String {
         var rows: [[String]] = []
         let w = s.week.description
         rows.append(["week", w, "from", s.week.monday.description])
@@ -155,7 +167,9 @@ enum SummaryRendering {
         rows.append(["wait_minutes", w, "mean", number(s.waits.mean?.value)])
         rows.append(["wait_minutes", w, "max", number(s.waits.max?.value)])
         for (k, v) in s.notSeen { rows.append(["not_seen", w, k, "\(v)"]) }
-        for (section, groups) in [("by_locality", s.byLocality), ("by_need", s.byNeed)] {
+        for (section, groups) in [("by_locality", s.byLocality), ("by_need", s.byNeed)]
+            + (bySite ? [("by_site", s.bySite)] : [])
+        {
             for g in groups {
                 rows.append([section, g.key, "presentations", "\(g.presentations)"])
                 rows.append([section, g.key, "seen_within_target", "\(g.seenWithinTarget)"])
@@ -176,8 +190,12 @@ enum SummaryRendering {
         return CSV.document(header: ["section", "name", "metric", "value"], rows: rows)
     }
 
-    static func markdown(_ s: WeeklySummary, referrals: ReferralFigures? = nil) -> String {
-        var out = "# Peer support wait times, week \(s.week)\n\n"
+    static func markdown(
+        _ s: WeeklySummary, referrals: ReferralFigures? = nil, site: String? = nil,
+        bySite: Bool = false
+    ) -> String {
+        var out = "# Peer support wait times, week \(s.week)" + (site.map { ", \($0)" } ?? "")
+            + "\n\n"
         if s.presentations == 0 {
             out +=
                 "**Nobody was referred to peer support** from \(s.week.monday) to "
@@ -196,6 +214,9 @@ enum SummaryRendering {
         }
         if !s.byNeed.isEmpty {
             out += "\n## By need\n\n" + groupTable(s.byNeed, title: "need").markdown()
+        }
+        if bySite && !s.bySite.isEmpty {
+            out += "\n## By site\n\n" + groupTable(s.bySite, title: "site").markdown()
         }
         if !s.mentors.isEmpty { out += "\n## Mentors\n\n" + mentorTable(s).markdown() }
         return out

@@ -32,7 +32,7 @@ struct RootCommand: ParsableCommand {
             AuditCommand.self,
             StaffCommand.self, Backup.self, Check.self, Retention.self, ConfigCommand.self, HoldCommand.self, Bench.self, DemoCommand.self, Help.self, Quit.self,
             Unassign.self, VoidCommand.self, Edit.self, Reopen.self, Handover.self, Board.self,
-            SubjectAccess.self,
+            SubjectAccess.self, SiteCommand.self,
         ]
     )
 }

@@ -6,6 +6,7 @@ final class CompletionWords: @unchecked Sendable {
     private let lock = NSLock()
     private var mentorIDs: [String] = []
     private var presentationIDs: [String] = []
+    private var siteNames: [String] = []
     let tags: [String]
     let localities: [String]
 
@@ -15,10 +16,11 @@ final class CompletionWords: @unchecked Sendable {
     }
 
     /// Replaces the ids offered (called after each command).
-    func update(mentors: [String], presentations: [String]) {
+    func update(mentors: [String], presentations: [String], sites: [String] = []) {
         lock.lock()
         mentorIDs = mentors
         presentationIDs = presentations
+        siteNames = sites
         lock.unlock()
     }
 
@@ -26,6 +28,13 @@ final class CompletionWords: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (mentorIDs, presentationIDs)
+    }
+
+    /// The sites offered for `--site`: those known, then `all`.
+    var sites: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return siteNames + [SiteName.all]
     }
 
     /// The command words, from the grammar.
@@ -50,6 +59,7 @@ final class CompletionWords: @unchecked Sendable {
         case "--needs", "--experience": return tags
         case "--locality", "--localities": return localities
         case "--mentor-gender", "--gender": return ["female", "male", "non-binary"]
+        case "--site" where command.optionNames.contains("--site"): return sites
         default: break
         }
         if let valueOf, let option = command.arguments.first(where: { $0.names.contains(valueOf) }),

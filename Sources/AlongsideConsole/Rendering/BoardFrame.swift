@@ -9,25 +9,29 @@ enum BoardFrame {
     /// The smallest screen the board draws in.
     static let minimum = (width: 40, height: 6)
 
-    /// The lines of the frame (no line longer than `width`, at most `height` lines).
+    /// The lines of the frame (no line longer than `width`, at most `height` lines). The
+    /// title names the site when `coverage` says to; every site's board has a site column.
     static func lines(
-        rows: [QueueRow], session: Session, at now: Date, width: Int, height: Int,
-        footer: String, style: Style
+        rows: [QueueRow], session: Session, coverage: SiteCoverage, at now: Date, width: Int,
+        height: Int, footer: String, style: Style
     ) -> [String] {
         let width = max(minimum.width, width)
         let height = max(minimum.height, height)
         let cal = session.calendar
         let breaches = rows.filter(\.breach).count
         let ambers = rows.filter(\.preBreach).count
-        var title = "Alongside board \(cal.shortString(now))  \(rows.count) not seen"
+        var title = "Alongside board \(cal.shortString(now))"
+        if coverage.named { title += "  \(coverage.label)" }
+        title += "  \(rows.count) not seen"
         title += ", \(breaches) ! over \(session.config.targetMinutes) min"
         title += ", \(ambers) ~ over \(session.config.preBreachMinutes) min"
         var out = [style.bold(fit(title, width))]
 
+        let bySite = coverage.scope.isAll
         let columns = [
             "", "id", "who", "locality", "needs", "status", "wait", "asg", "mentor", "flags",
             "best",
-        ]
+        ] + (bySite ? ["site"] : [])
         var cells: [[String]] = rows.map { r in
             let p = r.presentation
             let who = [p.ageBand, p.gender.map { String($0.prefix(6)) }].compactMap { $0 }
@@ -42,7 +46,7 @@ enum BoardFrame {
                 r.assignedMinutes.map { "\($0)m" } ?? "-", p.mentorID ?? "-",
                 flags.isEmpty ? "-" : flags.joined(separator: " "),
                 r.best?.mentorID ?? (p.mentorID == nil ? "none" : "-"),
-            ]
+            ] + (bySite ? [p.site] : [])
         }
         let widths = columnWidths(header: columns, cells: cells, width: width)
         out.append(style.bold(fit(line(columns, widths), width)))
@@ -77,8 +81,10 @@ enum BoardFrame {
             for (i, c) in row.enumerated() { widths[i] = max(widths[i], TextTable.width(c)) }
         }
         widths[0] = 1
-        let floor = [1, 4, 3, 6, 6, 6, 4, 3, 6, 4, 4]
-        let shrinkOrder = [4, 9, 3, 2, 10, 8, 5]
+        // Columns after the standard eleven (the site of every site's board) shrink last.
+        let extra = Array(11..<max(11, header.count))
+        let floor = [1, 4, 3, 6, 6, 6, 4, 3, 6, 4, 4] + extra.map { _ in 4 }
+        let shrinkOrder = [4, 9, 3, 2, 10, 8, 5] + extra
         func total() -> Int { widths.reduce(0, +) + widths.count - 1 }
         while total() > width {
             guard let i = shrinkOrder.first(where: { widths[$0] > floor[$0] }) else { break }

@@ -24,12 +24,14 @@ enum SummaryHTML {
     }
 
     /// The page for week `s`; `trend` holds up to 12 weeks, oldest first, ending with `s`.
+    /// With `site` (the site named, or "all sites"), the title names it; with `bySite` (a
+    /// trust's week), a section breaks the week down by site.
     static func page(
         _ s: WeeklySummary, trend: [WeeklySummary], names: Names, calendar: SiteCalendar,
-        generatedAt: Date
+        generatedAt: Date, site: String? = nil, bySite: Bool = false
     ) -> String {
-        let title = "Peer support wait times, week \(s.week)"
-        var html = masthead(s)
+        let title = "Peer support wait times, week \(s.week)" + (site.map { ", \($0)" } ?? "")
+        var html = masthead(s, site: site)
         html += headline(s, previous: trend.count >= 2 ? trend[trend.count - 2] : nil)
         html += figures(s)
         html += section(
@@ -49,6 +51,13 @@ enum SummaryHTML {
             groupTable(s.byNeed, title: "Need", name: names.need, target: s.targetMinutes)
                 + "<p class=\"note\">A person with several needs counts under each of them, so "
                 + "the rows add up to more than the people referred.</p>\n")
+        if bySite {
+            html += section(
+                "By site",
+                groupTable(s.bySite, title: "Site", name: { $0 }, target: s.targetMinutes)
+                    + "<p class=\"note\">The emergency department that registered the person."
+                    + "</p>\n")
+        }
         html += section("Mentors", mentorTable(s))
         html += definitions(s)
         return document(title: title, body: html, calendar: calendar, generatedAt: generatedAt)
@@ -122,10 +131,11 @@ enum SummaryHTML {
 
     // MARK: - Parts of the page
 
-    static func masthead(_ s: WeeklySummary) -> String {
+    static func masthead(_ s: WeeklySummary, site: String? = nil) -> String {
         """
         <header class="masthead">
-        <p class="kicker">Peer support at the A&amp;E point of access</p>
+        <p class="kicker">Peer support at the A&amp;E point of access\
+        \(site.map { " · " + esc($0) } ?? "")</p>
         <h1>Wait times, week \(esc(s.week.description))</h1>
         <p class="dates">\(esc(longDate(s.week.monday))) to \(esc(longDate(s.week.sunday))) \
         · target \(s.targetMinutes) minutes</p>

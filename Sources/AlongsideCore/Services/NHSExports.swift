@@ -67,11 +67,13 @@ public enum NHSExports {
     /// presentation), and a `ServiceRequest` per onward referral made in the week
     /// (`referrals`): `basedOn` the presentation's ServiceRequest in the bundle, or, for a
     /// presentation of an earlier week (given in `earlierPresentations`), a reference by its
-    /// identifier. `voided` holds the numbers of presentations registered in error.
+    /// identifier. `voided` holds the numbers of presentations registered in error. Each
+    /// resource's identifiers and id carry the site of its presentation (spec §9), so one
+    /// bundle may hold several sites' records.
     public static func fhirBundle(
         presentations: [Presentation], referrals: [Referral],
         earlierPresentations: [Presentation] = [], voided: Set<Int> = [],
-        snomed: String, site: String, calendar: SiteCalendar, generatedAt: Date
+        snomed: String, calendar: SiteCalendar, generatedAt: Date
     ) -> JSONValue {
         func t(_ d: Date) -> JSONValue { .string(calendar.isoString(d)) }
         func ref(_ url: String) -> JSONValue { .object([("reference", .string(url))]) }
@@ -98,10 +100,10 @@ public enum NHSExports {
             if let n = p.nhs {
                 identifier = (nhsNumberSystem, n)
             } else if let r = p.ref {
-                identifier = (localRefSystem(site: site), r)
+                identifier = (localRefSystem(site: p.site), r)
             }
             if let identifier, let url = patients["\(identifier.0)|\(identifier.1)"] { return url }
-            let url = "urn:uuid:" + uuid(site: site, "Patient", p.number)
+            let url = "urn:uuid:" + uuid(site: p.site, "Patient", p.number)
             var resource: [(String, JSONValue)] = [
                 ("resourceType", .string("Patient")), ("id", .string("patient-\(p.id)")),
             ]
@@ -121,8 +123,8 @@ public enum NHSExports {
             return url
         }
         let byPresentation = Dictionary(grouping: referrals, by: \.presentation)
-        /// The ServiceRequest of an onward referral.
-        func onward(_ r: Referral, basedOn: JSONValue, subject: String) {
+        /// The ServiceRequest of an onward referral made for a presentation of `site`.
+        func onward(_ r: Referral, site: String, basedOn: JSONValue, subject: String) {
             entry(
                 "urn:uuid:" + uuid(site: site, "Referral", r.number),
                 [
@@ -151,6 +153,7 @@ public enum NHSExports {
                 ])
         }
         for p in presentations {
+            let site = p.site
             let subject = patient(p)
             let voided = voided.contains(p.number)
             let requestURL = "urn:uuid:" + uuid(site: site, "ServiceRequest", p.number)
@@ -194,7 +197,7 @@ public enum NHSExports {
             }
             entry("urn:uuid:" + uuid(site: site, "Task", p.number), task)
             for r in byPresentation[p.number] ?? [] {
-                onward(r, basedOn: ref(requestURL), subject: subject)
+                onward(r, site: site, basedOn: ref(requestURL), subject: subject)
             }
         }
         // Referrals made in the week for presentations of earlier weeks: the presentation's
@@ -204,12 +207,12 @@ public enum NHSExports {
         for r in referrals where !inBundle.contains(r.presentation) {
             guard let p = earlier[r.presentation] else { continue }
             onward(
-                r,
+                r, site: p.site,
                 basedOn: .object([
                     (
                         "identifier",
                         .object([
-                            ("system", .string("urn:alongside:\(site):presentation")),
+                            ("system", .string("urn:alongside:\(p.site):presentation")),
                             ("value", .string(p.id)),
                         ])
                     )

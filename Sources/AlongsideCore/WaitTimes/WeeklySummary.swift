@@ -16,6 +16,40 @@ public struct SummaryGroup: Sendable, Equatable {
     public var seen: Int = 0
 }
 
+extension SummaryGroup {
+    /// The groups of `presentations` under the keys each belongs to (a presentation counts
+    /// once under each of its keys), with the headline's definitions: seen within target is
+    /// a wait of at most `targetMinutes`, the share is of everyone in the group, the median
+    /// is of the group's seen. Unordered.
+    public static func groups(
+        _ presentations: [Presentation], targetMinutes: Int, keys: (Presentation) -> [String]
+    ) -> [SummaryGroup] {
+        let targetSeconds = targetMinutes * 60
+        var members: [String: [Int]] = [:]  // key → waits of the seen
+        var counts: [String: Int] = [:]
+        for p in presentations {
+            for key in Set(keys(p)) {
+                counts[key, default: 0] += 1
+                if let wait = p.waitSeconds { members[key, default: []].append(wait) }
+            }
+        }
+        return counts.map { key, count in
+            let waits = members[key] ?? []
+            let within = waits.filter { $0 <= targetSeconds }.count
+            return SummaryGroup(
+                key: key, presentations: count, seenWithinTarget: within,
+                withinTargetPct: percentOneDecimal(within, of: count),
+                medianWait: WaitStatistics.percentile(ofSorted: waits.sorted(), 0.5),
+                seen: waits.count)
+        }
+    }
+
+    /// The break-downs' order: most presentations first, then by key.
+    public static func largestFirst(_ a: SummaryGroup, _ b: SummaryGroup) -> Bool {
+        a.presentations != b.presentations ? a.presentations > b.presentations : a.key < b.key
+    }
+}
+
 /// One mentor's week.
 public struct SummaryMentor: Sendable, Equatable {
     /// The mentor's id.
@@ -72,6 +106,9 @@ public struct WeeklySummary: Sendable, Equatable {
     public var byLocality: [SummaryGroup]
     /// Break-down by need (a presentation counts under each of its needs).
     public var byNeed: [SummaryGroup]
+    /// Break-down by site (spec §9, `summary week --site all`), sorted by site: the same
+    /// figures as the headline, for each site's presentations.
+    public var bySite: [SummaryGroup]
     /// Every mentor with a shift starting in the week or an assignment of the week's
     /// presentations, by id.
     public var mentors: [SummaryMentor]
@@ -83,7 +120,8 @@ public struct WeeklySummary: Sendable, Equatable {
             && a.seenWithinTarget == b.seenWithinTarget && a.withinTargetPct == b.withinTargetPct
             && a.waits == b.waits && a.waitSeconds == b.waitSeconds
             && a.notSeen.elementsEqual(b.notSeen, by: { $0 == $1 })
-            && a.byLocality == b.byLocality && a.byNeed == b.byNeed && a.mentors == b.mentors
+            && a.byLocality == b.byLocality && a.byNeed == b.byNeed && a.bySite == b.bySite
+            && a.mentors == b.mentors
     }
 
     /// The order `not_seen` keys are listed in.
@@ -203,30 +241,15 @@ public struct WeeklySummary: Sendable, Equatable {
         }
         self.notSeen = notSeen
 
-        func groups(_ keys: (Presentation) -> [String]) -> [SummaryGroup] {
-            var members: [String: [Int]] = [:]  // key → waits of the seen
-            var counts: [String: Int] = [:]
-            for p in inWeek {
-                for key in Set(keys(p)) {
-                    counts[key, default: 0] += 1
-                    if let wait = p.waitSeconds { members[key, default: []].append(wait) }
-                }
-            }
-            return counts.map { key, count in
-                let waits = members[key] ?? []
-                let within = waits.filter { $0 <= targetSeconds }.count
-                return SummaryGroup(
-                    key: key, presentations: count, seenWithinTarget: within,
-                    withinTargetPct: percentOneDecimal(within, of: count),
-                    medianWait: WaitStatistics.percentile(ofSorted: waits.sorted(), 0.5),
-                    seen: waits.count)
-            }.sorted {
-                $0.presentations != $1.presentations
-                    ? $0.presentations > $1.presentations : $0.key < $1.key
-            }
-        }
-        self.byLocality = groups { [$0.locality.lowercased()] }
-        self.byNeed = groups { $0.needs.map { $0.lowercased() } }
+        self.byLocality = SummaryGroup.groups(inWeek, targetMinutes: targetMinutes) {
+            [$0.locality.lowercased()]
+        }.sorted(by: SummaryGroup.largestFirst)
+        self.byNeed = SummaryGroup.groups(inWeek, targetMinutes: targetMinutes) {
+            $0.needs.map { $0.lowercased() }
+        }.sorted(by: SummaryGroup.largestFirst)
+        self.bySite = SummaryGroup.groups(inWeek, targetMinutes: targetMinutes) {
+            [$0.site.lowercased()]
+        }.sorted { $0.key < $1.key }
 
         // Mentor ids are case-insensitive: rows are merged under the first spelling met.
         var rows: [String: SummaryMentor] = [:]

@@ -68,6 +68,8 @@ final class Sandbox {
     /// PINs of staff added with ``addStaff(_:role:pin:)``, given as `$ALONGSIDE_PIN` when a
     /// run acts as them (unless the run sets it itself).
     var pins: [String: String] = [:]
+    /// Environment every run gets (e.g. `PGPASSWORD` for a trust database).
+    var environment: [String: String] = [:]
 
     /// The operating-system user running the tests: the one name that may act without a PIN.
     static let osUser: String = {
@@ -78,13 +80,15 @@ final class Sandbox {
     /// The first PIN the helpers give (six digits, not a run).
     static let defaultPin = "582046"
 
-    init(user: String = Sandbox.osUser, now: Date? = nil) throws {
+    /// A sandbox with its own home; `database` names the store (`ALONGSIDE_DB`), by default
+    /// a new SQLite file in the sandbox.
+    init(user: String = Sandbox.osUser, now: Date? = nil, database: String? = nil) throws {
         self.now = now
         root = FileManager.default.temporaryDirectory
             .appendingPathComponent("alongside-e2e-\(TestNames.unique())")
         home = root.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        db = root.appendingPathComponent("data/site.sqlite").path
+        db = database ?? root.appendingPathComponent("data/site.sqlite").path
         self.user = user
     }
 
@@ -119,6 +123,7 @@ final class Sandbox {
         env["ALONGSIDE_HISTORY"] = home.appendingPathComponent("history").path
         env["ALONGSIDE_TEST_NO_SLEEP"] = "1"
         if let now { env["ALONGSIDE_TEST_NOW"] = Times.iso(now) }
+        for (key, value) in environment { env[key] = value }
         for (key, value) in extra { env[key] = value }
 
         var args: [String] = []
