@@ -90,7 +90,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AlongsideConsoleTests",
-            dependencies: ["AlongsideConsole", "AlongsideSQLite", "alongside"]
+            dependencies: ["AlongsideConsole", "AlongsideSQLite", "PostgresTestSupport", "alongside"]
         ),
     ]
 )

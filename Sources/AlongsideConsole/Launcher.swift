@@ -206,8 +206,14 @@ public enum Launcher {
         session.stores = stores
         session.warnings += settingsWarnings
         session.interactive = interactive
-        // A new database makes its creator admin.
+        // A new database makes its creator admin. The trust's database always exists (its IT
+        // creates it), so there "new" means that nobody is on its staff list yet.
         if try store.read({ try $0.staff().isEmpty }) {
+            if firstPin == nil && store.isShared
+                && (!Identity.isOSUser(user) || config.requirePin)
+            {
+                firstPin = try Self.firstAdminPin(user: user, interactive: interactive, env: env)
+            }
             let hash = firstPin.map(PinHash.make)
             try session.write("init") { tx in
                 if try tx.staff().isEmpty {
