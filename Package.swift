@@ -55,6 +55,14 @@ let package = Package(
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
         .testTarget(
             name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
+        // The store contract suite: the same tests against every store implementation.
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: [
+                "AlongsideCore", "AlongsideStore", "AlongsideSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "AlongsideConsoleTests",
             dependencies: ["AlongsideConsole", "AlongsideSQLite", "alongside"]
