@@ -140,61 +140,75 @@ struct TransactionContractTests {
     }
 
     /// The isolation contract: two consoles (two instances, two threads) each read a
-    /// mentor's caseload, check it against the capacity and assign, over and over. However
-    /// the writes interleave, the mentor never holds more than the capacity, no writer sees
-    /// an error (a wait is a wait), and the chain verifies.
+    /// mentor's caseload, check it against the capacity and assign. In each round both start
+    /// together and try more people than the mentor can hold; between rounds the mentor's
+    /// people are closed. However the writes interleave, the mentor never holds more than the
+    /// capacity, no writer sees an error (a wait is a wait), and the chain verifies.
     @Test(arguments: StoreKind.available)
     func twoInstancesRacingForOneMentorNeverOverbook(_ kind: StoreKind) throws {
         try withStore(kind) { f in
-            let capacity = 3
-            let perThread = 12
-            var mentor = numbered("M1", capacity: capacity)
-            mentor.name = "Shared Mentor"
+            let capacity = 2
+            let rounds = 20
+            let tries = 3  // per thread and round
             try f.write("setup") { tx in
-                try tx.insertMentor(mentor)
+                try tx.insertMentor(numbered("M1", capacity: capacity))
                 _ = try tx.insertPresentations(
-                    (0..<(2 * perThread)).map { anonymous(arrived: at(-100 + $0)) })
+                    (0..<(rounds * 2 * tries)).map { anonymous(arrived: at(-1000 + $0)) })
             }
             let stores: [any AlongsideStore] = [f.store, try f.reopen()]
-            let tally = Tally()
-            let group = DispatchGroup()
-            for (i, store) in stores.enumerated() {
-                // Thread i takes the odd or even numbers, in an order of its own.
-                var generator = SeededGenerator(seed: UInt64(40 + i))
-                let numbers = stride(from: 1 + i, through: 2 * perThread, by: 2).shuffled(using: &generator)
-                DispatchQueue.global().async(group: group) {
-                    for number in numbers {
-                        do {
-                            let done = try store.write(context("assign", actor: "desk\(i)")) { tx -> Bool in
-                                guard let state = try tx.mentorState("M1", at: t0) else { return false }
-                                // More reads between the check and the write widen the window
-                                // in which an unserialised store would let the other in.
-                                _ = try tx.waitingPresentations()
-                                _ = try tx.caseloads()
-                                guard state.caseload < state.mentor.capacity,
-                                    var p = try tx.presentation(number), p.mentorID == nil
-                                else { return false }
-                                p.mentorID = "M1"
-                                p.assignedAt = t0
-                                try tx.updatePresentation(p)
-                                return true
+            var generator = SeededGenerator(seed: 40)
+            var entries = 2
+            for round in 0..<rounds {
+                let tally = Tally()
+                let group = DispatchGroup()
+                let start = DispatchSemaphore(value: 0)
+                for (i, store) in stores.enumerated() {
+                    let first = round * 2 * tries + i * tries + 1
+                    let numbers = Array(first..<(first + tries)).shuffled(using: &generator)
+                    DispatchQueue.global().async(group: group) {
+                        start.wait()
+                        for number in numbers {
+                            do {
+                                let done = try store.write(context("assign", actor: "desk\(i)")) {
+                                    tx -> Bool in
+                                    let state = try tx.mentorState("M1", at: t0)
+                                    // More reads between the check and the write widen the
+                                    // window in which an unserialised store lets the other in.
+                                    _ = try tx.waitingPresentations()
+                                    _ = try tx.caseloads()
+                                    guard let state, state.caseload < state.mentor.capacity,
+                                        var p = try tx.presentation(number), p.mentorID == nil
+                                    else { return false }
+                                    p.mentorID = "M1"
+                                    p.assignedAt = t0
+                                    try tx.updatePresentation(p)
+                                    return true
+                                }
+                                if done { tally.add(assigned: number) }
+                            } catch {
+                                tally.add(error: error)
                             }
-                            if done { tally.add(assigned: number) }
-                        } catch {
-                            tally.add(error: error)
                         }
                     }
                 }
+                start.signal()
+                start.signal()
+                group.wait()
+                let (assigned, errors) = tally.result
+                #expect(errors == [], "round \(round)")
+                #expect(assigned.count == capacity, "round \(round): \(assigned.sorted())")
+                #expect(try f.read { try $0.caseloads() } == ["m1": capacity], "round \(round)")
+                // Close them for the next round.
+                entries += assigned.count * 2
+                try f.write("close") { tx in
+                    for number in assigned {
+                        guard var p = try tx.presentation(number) else { continue }
+                        try p.close(.declinedSupport, at: t0)
+                        try tx.updatePresentation(p)
+                    }
+                }
             }
-            group.wait()
-            let (assigned, errors) = tally.result
-            #expect(errors == [])
-            #expect(assigned.count == capacity)
-            #expect(try f.read { try $0.caseloads() } == ["m1": capacity])
-            #expect(
-                try f.read { try $0.openPresentations() }.filter { $0.mentorID != nil }.map(\.number).sorted()
-                    == assigned.sorted())
-            try f.expectClean(entries: 2 + capacity)
+            try f.expectClean(entries: entries)
         }
     }
 
