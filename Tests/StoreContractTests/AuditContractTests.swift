@@ -8,15 +8,22 @@ struct AuditContractTests {
     /// One write of each kind of change, each in its own transaction at its own minute.
     private func everyKindOfChange(_ f: StoreFixture) throws {
         var minute = 0
-        func step(_ command: String, actor: String = "alice", _ body: (any StoreWriting) throws -> Void) throws {
+        func step(
+            _ command: String, actor: String = "alice", _ body: (any StoreWriting) throws -> Void
+        ) throws {
             minute += 1
             try f.write(command, actor: actor, at: at(minute), body)
         }
         try step("init") { try $0.seedSettings([(key: "site", value: "main")]) }
         try step("staff add") { try $0.upsertStaff(StaffMember(name: "alice", role: .admin)) }
         try step("mentor add") { try $0.insertMentor(amy) }
-        try step("shift add") { try $0.insertShift(Shift(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(8)))) }
-        try step("leave") { try $0.insertLeave(Leave(mentorID: "amy-w", span: TimeSpan(start: hours(30), end: hours(40)))) }
+        try step("shift add") {
+            try $0.insertShift(Shift(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(8))))
+        }
+        try step("leave") {
+            try $0.insertLeave(
+                Leave(mentorID: "amy-w", span: TimeSpan(start: hours(30), end: hours(40))))
+        }
         try step("register", actor: "jo") { _ = try $0.insertPresentation(person()) }
         try step("decline", actor: "jo") {
             try $0.insertDecline(presentation: 1, mentor: "amy-w", at: at(7), reason: nil)
@@ -25,7 +32,9 @@ struct AuditContractTests {
         try step("hold") { try $0.insertHold(presentation: 1, reason: "inquest", at: at(9)) }
         try step("config set") { try $0.setSetting("target_minutes", "90") }
         try step("mentor in") { try $0.insertSignIn(SignIn(mentorID: "amy-w", inAt: at(11))) }
-        try step("export") { try $0.logEvent(action: "export", entity: nil, detail: "week 2026-W47") }
+        try step("export") {
+            try $0.logEvent(action: "export", entity: nil, detail: "week 2026-W47")
+        }
         try step("staff remove") { try $0.removeStaff("alice") }
     }
 
@@ -46,7 +55,10 @@ struct AuditContractTests {
                     "setting:target_minutes", "amy-w", nil, "staff:alice",
                 ])
             #expect(entries.map(\.at) == (1...13).map { at($0) })
-            #expect(entries.map(\.actor) == ["alice", "alice", "alice", "alice", "alice", "jo", "jo", "jo"] + Array(repeating: "alice", count: 5))
+            #expect(
+                entries.map(\.actor) == [
+                    "alice", "alice", "alice", "alice", "alice", "jo", "jo", "jo",
+                ] + Array(repeating: "alice", count: 5))
             #expect(entries[7].after == nil)
             #expect(entries[11].after == #"{"detail":"week 2026-W47"}"#)
             #expect(entries[0].prevHash == AuditPolicy.genesis)
@@ -59,9 +71,16 @@ struct AuditContractTests {
             try f.expectClean(entries: 13)
 
             // Filters: by time (from), by entity (without regard to case), both.
-            #expect(try f.read { try $0.auditEntries(since: at(11), entity: nil) }.map(\.seq) == [11, 12, 13])
-            #expect(try f.read { try $0.auditEntries(since: nil, entity: "p1") }.map(\.seq) == [6, 7, 8, 9])
-            #expect(try f.read { try $0.auditEntries(since: at(8), entity: "P1") }.map(\.seq) == [8, 9])
+            #expect(
+                try f.read { try $0.auditEntries(since: at(11), entity: nil) }.map(\.seq) == [
+                    11, 12, 13,
+                ])
+            #expect(
+                try f.read { try $0.auditEntries(since: nil, entity: "p1") }.map(\.seq) == [
+                    6, 7, 8, 9,
+                ])
+            #expect(
+                try f.read { try $0.auditEntries(since: at(8), entity: "P1") }.map(\.seq) == [8, 9])
             #expect(try f.read { try $0.auditEntries(since: nil, entity: "P2") } == [])
         }
     }
@@ -79,7 +98,9 @@ struct AuditContractTests {
             p.ref = "MRN-124"
             try f.write("edit") { [p] in try $0.updatePresentation(p) }
             // An NHS number typed into free text is redacted too.
-            try f.write("show") { try $0.logEvent(action: "read", entity: "P1", detail: "asked about 943 476 5919") }
+            try f.write("show") {
+                try $0.logEvent(action: "read", entity: "P1", detail: "asked about 943 476 5919")
+            }
             let entries = try f.entries()
             #expect(entries.count == 5)
             for entry in entries {
@@ -90,7 +111,9 @@ struct AuditContractTests {
                 }
             }
             #expect(entries[1].after?.contains(#""has_nhs":true,"#) == true)
-            #expect(entries[4].after == stored(.object([("detail", .string("asked about 943 476 5919"))])))
+            #expect(
+                entries[4].after
+                    == stored(.object([("detail", .string("asked about 943 476 5919"))])))
         }
     }
 
@@ -98,7 +121,9 @@ struct AuditContractTests {
     func anAnchorRoundTripsAndAStaleOrChangedOneIsReported(_ kind: StoreKind) throws {
         try withStore(kind) { f in
             #expect(try f.store.auditAnchor() == nil)
-            try f.write("mentor add", at: at(1).addingTimeInterval(0.6)) { try $0.insertMentor(amy) }
+            try f.write("mentor add", at: at(1).addingTimeInterval(0.6)) {
+                try $0.insertMentor(amy)
+            }
             try f.write("mentor add", at: at(2)) { try $0.insertMentor(bob) }
             let head = try #require(try f.entries().last)
             let anchor = try #require(try f.store.auditAnchor())

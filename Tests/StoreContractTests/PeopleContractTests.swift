@@ -24,15 +24,20 @@ struct PeopleContractTests {
                     StaffMember(name: "alice", role: .admin, pinHash: hash),
                     StaffMember(name: "kim", role: .liaison),
                 ])
-            try f.write("staff role") { try $0.upsertStaff(StaffMember(name: "kim", role: .coordinator)) }
-            #expect(try f.read { try $0.staffMember("kim") } == StaffMember(name: "kim", role: .coordinator))
+            try f.write("staff role") {
+                try $0.upsertStaff(StaffMember(name: "kim", role: .coordinator))
+            }
+            #expect(
+                try f.read { try $0.staffMember("kim") }
+                    == StaffMember(name: "kim", role: .coordinator))
             try f.write("staff remove") { try $0.removeStaff("kim") }
             #expect(try f.read { try $0.staffMember("kim") } == nil)
             #expect(try f.read { try $0.staff() }.map(\.name) == ["alice"])
 
             let entries = try f.entries()
             #expect(entries.map(\.action) == ["insert", "insert", "update", "delete"])
-            #expect(entries.map(\.entity) == ["staff:kim", "staff:alice", "staff:kim", "staff:kim"])
+            #expect(
+                entries.map(\.entity) == ["staff:kim", "staff:alice", "staff:kim", "staff:kim"])
             #expect(entries[0].after == staffView("kim", .liaison, pin: false))
             #expect(entries[1].after == staffView("alice", .admin, pin: true))
             #expect(entries[2].before == staffView("kim", .liaison, pin: false))
@@ -49,7 +54,9 @@ struct PeopleContractTests {
     @Test(arguments: StoreKind.available)
     func staffNamesCompareWithoutRegardToCase(_ kind: StoreKind) throws {
         try withStore(kind) { f in
-            try f.write("staff add") { try $0.upsertStaff(StaffMember(name: "alice", role: .admin)) }
+            try f.write("staff add") {
+                try $0.upsertStaff(StaffMember(name: "alice", role: .admin))
+            }
             try f.write("login") {
                 try $0.setPinAttempts("alice", PinAttempts(failures: 2))
             }
@@ -68,7 +75,9 @@ struct PeopleContractTests {
     @Test(arguments: StoreKind.available)
     func pinAttemptsAreKeptPerNameAndNotAudited(_ kind: StoreKind) throws {
         try withStore(kind) { f in
-            try f.write("staff add") { try $0.upsertStaff(StaffMember(name: "kim", role: .liaison)) }
+            try f.write("staff add") {
+                try $0.upsertStaff(StaffMember(name: "kim", role: .liaison))
+            }
             #expect(try f.read { try $0.pinAttempts("kim") } == PinAttempts())
             #expect(try f.read { try $0.pinAttempts("nobody") } == PinAttempts())
             let locked = PinAttempts(
@@ -91,9 +100,12 @@ struct PeopleContractTests {
         try withStore(kind) { f in
             #expect(try f.read { try $0.settings() } == [:])
             try f.write("init") {
-                try $0.seedSettings([(key: "target_minutes", value: "60"), (key: "site", value: "victoria")])
+                try $0.seedSettings([
+                    (key: "target_minutes", value: "60"), (key: "site", value: "victoria"),
+                ])
             }
-            #expect(try f.read { try $0.settings() } == ["target_minutes": "60", "site": "victoria"])
+            #expect(
+                try f.read { try $0.settings() } == ["target_minutes": "60", "site": "victoria"])
             try f.write("config set") { try $0.setSetting("target_minutes", "90") }
             try f.write("config set") { try $0.setSetting("retention_years", "8") }
             #expect(
@@ -102,7 +114,9 @@ struct PeopleContractTests {
             let entries = try f.entries()
             #expect(entries.map(\.action) == ["insert", "update", "insert"])
             #expect(
-                entries.map(\.entity) == ["setting", "setting:target_minutes", "setting:retention_years"])
+                entries.map(\.entity) == [
+                    "setting", "setting:target_minutes", "setting:retention_years",
+                ])
             #expect(entries[0].after == #"{"target_minutes":"60","site":"victoria"}"#)
             #expect(entries[1].before == #"{"key":"target_minutes","value":"60"}"#)
             #expect(entries[1].after == #"{"key":"target_minutes","value":"90"}"#)

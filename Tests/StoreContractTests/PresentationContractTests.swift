@@ -53,14 +53,17 @@ struct PresentationContractTests {
         try withStore(kind) { f in
             for i in 1...3 {
                 #expect(
-                    try f.write("register") { try $0.insertPresentation(anonymous(arrived: at(-i))) }
+                    try f.write("register") {
+                        try $0.insertPresentation(anonymous(arrived: at(-i)))
+                    }
                         == i)
             }
             let batch = (0..<5).map { anonymous(arrived: hours(-48 - $0)) }
             let range = try f.write("demo generate") { try $0.insertPresentations(batch) }
             #expect(range == 4...8)
             #expect(try f.write("demo generate") { try $0.insertPresentations([]) } == nil)
-            #expect(try f.write("register") { try $0.insertPresentation(anonymous(arrived: t0)) } == 9)
+            #expect(
+                try f.write("register") { try $0.insertPresentation(anonymous(arrived: t0)) } == 9)
             for (i, p) in batch.enumerated() {
                 #expect(try f.read { try $0.presentation(4 + i) } == numbered(p, 4 + i))
             }
@@ -153,8 +156,10 @@ struct PresentationContractTests {
                 try f.read { try $0.presentations(arrivedIn: hour, includingVoided: true) }
                     == [numbered(rows[1], 2), numbered(rows[2], 3)])
             #expect(
-                try f.read { try $0.presentations(arrivedIn: TimeSpan(start: hours(-3), end: hours(1))) }
-                    .map(\.number) == [1, 5, 2, 4])
+                try f.read {
+                    try $0.presentations(arrivedIn: TimeSpan(start: hours(-3), end: hours(1)))
+                }
+                .map(\.number) == [1, 5, 2, 4])
         }
     }
 
@@ -167,12 +172,21 @@ struct PresentationContractTests {
             }
             let arrivals = [-200, -50, -120, -10, -90]
             try f.write("register") { tx in
-                for a in arrivals { _ = try tx.insertPresentation(assigned(anonymous(arrived: at(a)), "amy-w")) }
+                for a in arrivals {
+                    _ = try tx.insertPresentation(assigned(anonymous(arrived: at(a)), "amy-w"))
+                }
                 _ = try tx.insertPresentation(assigned(anonymous(arrived: at(-5)), "bob"))
             }
-            #expect(try f.read { try $0.presentations(mentor: "amy-w", limit: 3) }.map(\.number) == [4, 2, 5])
-            #expect(try f.read { try $0.presentations(mentor: "AMY-W", limit: 10) }.map(\.number) == [4, 2, 5, 3, 1])
-            #expect(try f.read { try $0.presentations(mentor: "bob", limit: 3) }.map(\.number) == [6])
+            #expect(
+                try f.read { try $0.presentations(mentor: "amy-w", limit: 3) }.map(\.number) == [
+                    4, 2, 5,
+                ])
+            #expect(
+                try f.read { try $0.presentations(mentor: "AMY-W", limit: 10) }.map(\.number) == [
+                    4, 2, 5, 3, 1,
+                ])
+            #expect(
+                try f.read { try $0.presentations(mentor: "bob", limit: 3) }.map(\.number) == [6])
             #expect(try f.read { try $0.presentations(mentor: "zed", limit: 3) } == [])
         }
     }
@@ -197,7 +211,9 @@ struct PresentationContractTests {
                 ].map { try tx.insertPresentation($0) }
             }
             let current = numbers[4]
-            func previous(_ n: String?, _ r: String?, excluding: Int = current) throws -> Set<String> {
+            func previous(_ n: String?, _ r: String?, excluding: Int = current) throws -> Set<
+                String
+            > {
                 try f.read { try $0.previousMentors(nhs: n, ref: r, excluding: excluding) }
             }
             #expect(try previous(nhs, nil) == ["amy-w"])
@@ -229,7 +245,10 @@ struct PresentationContractTests {
             #expect(try find(nil, "mrn-123") == [2, 1])  // refs without regard to case
             #expect(try find("9434765919", "MRN-123") == [2, 1, 4, 5])  // each once
             #expect(try find(nil, nil) == [])
-            #expect(try f.read { try $0.presentations(nhs: nil, ref: "MRN-9") } == [numbered(rows[2], 3)])
+            #expect(
+                try f.read { try $0.presentations(nhs: nil, ref: "MRN-9") } == [
+                    numbered(rows[2], 3)
+                ])
         }
     }
 
@@ -287,7 +306,8 @@ struct PresentationContractTests {
                 _ = try tx.insertPresentation(person())
             }
             try f.write("decline", at: at(5)) {
-                try $0.insertDecline(presentation: 1, mentor: "amy-w", at: at(5), reason: "knows the family")
+                try $0.insertDecline(
+                    presentation: 1, mentor: "amy-w", at: at(5), reason: "knows the family")
             }
             try f.write("decline", at: at(2)) {
                 try $0.insertDecline(presentation: 1, mentor: "bob", at: at(2), reason: nil)
@@ -318,8 +338,10 @@ struct PresentationContractTests {
             }
             #expect(
                 try f.read { try $0.corrections(of: 1) } == [
-                    CorrectionRecord(at: at(3), actor: "cy", kind: "edit", reason: "wrong locality"),
-                    CorrectionRecord(at: at(7), actor: "bea", kind: "void", reason: "registered twice"),
+                    CorrectionRecord(
+                        at: at(3), actor: "cy", kind: "edit", reason: "wrong locality"),
+                    CorrectionRecord(
+                        at: at(7), actor: "bea", kind: "void", reason: "registered twice"),
                 ])
             #expect(try f.read { try $0.corrections(of: 2) } == [])
             let entries = try f.entries()
@@ -336,7 +358,8 @@ struct PresentationContractTests {
             try f.write("register") { _ = try $0.insertPresentation(person()) }
             #expect(try f.read { try $0.hold(of: 1) } == nil)
             try f.write("hold", at: at(10)) {
-                try $0.insertHold(presentation: 1, reason: "inquest", at: at(10).addingTimeInterval(0.5))
+                try $0.insertHold(
+                    presentation: 1, reason: "inquest", at: at(10).addingTimeInterval(0.5))
             }
             #expect(try f.read { try $0.hold(of: 1) } == HoldRecord(reason: "inquest", at: at(10)))
             try f.write("hold release") { try $0.removeHold(presentation: 1) }

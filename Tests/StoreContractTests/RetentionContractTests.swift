@@ -16,7 +16,8 @@ struct RetentionContractTests {
         try f.write("register", at: hours(-99)) { [p1] tx in _ = try tx.insertPresentation(p1) }
         p1.number = 1
         try f.write("decline", at: hours(-98)) {
-            try $0.insertDecline(presentation: 1, mentor: "bob", at: hours(-98), reason: "knows the family")
+            try $0.insertDecline(
+                presentation: 1, mentor: "bob", at: hours(-98), reason: "knows the family")
         }
         try p1.assign(to: "amy-w", at: hours(-97), overrideReason: "only mentor who speaks polish")
         try f.write("assign", at: hours(-97)) { [p1] in try $0.updatePresentation(p1) }
@@ -37,7 +38,8 @@ struct RetentionContractTests {
         try p3.close(.leftBeforeSeen, at: hours(-19))
         try f.write("register", at: hours(-20)) { [p3] tx in _ = try tx.insertPresentation(p3) }
         try f.write("register", at: hours(-10)) {
-            _ = try $0.insertPresentation(person(arrived: hours(-10), nhs: "9434765919", ref: "MRN-4"))
+            _ = try $0.insertPresentation(
+                person(arrived: hours(-10), nhs: "9434765919", ref: "MRN-4"))
         }
     }
 
@@ -52,7 +54,9 @@ struct RetentionContractTests {
             #expect(p1Entries == 5)  // register, decline, assign, edit, close
             let entriesBefore = try f.read { try $0.auditCount() }
 
-            let run = try f.write("retention", at: t0) { try $0.removeIdentifiers(closedBefore: cutoff) }
+            let run = try f.write("retention", at: t0) {
+                try $0.removeIdentifiers(closedBefore: cutoff)
+            }
             #expect(run == RetentionRun(presentations: 1, entriesErased: 5, entriesKept: 0))
 
             var expected = before
@@ -68,21 +72,27 @@ struct RetentionContractTests {
                     == [DeclineRecord(mentorID: "bob", at: hours(-98), reason: nil)])
             #expect(
                 try f.read { try $0.corrections(of: 1) }
-                    == [CorrectionRecord(at: hours(-96), actor: "alice", kind: "edit", reason: nil)])
+                    == [CorrectionRecord(at: hours(-96), actor: "alice", kind: "edit", reason: nil)]
+            )
             // The hold keeps P2 whole; P3 and P4 are not due.
             #expect(try f.read { try $0.presentation(2) }?.nhs == "4010232137")
             #expect(try f.read { try $0.presentation(2) }?.gender == "male")
             #expect(try f.read { try $0.presentation(3) }?.ref == "MRN-3")
             #expect(try f.read { try $0.presentation(4) }?.nhs == "9434765919")
             #expect(try f.read { try $0.presentations(nhs: nil, ref: "MRN-1") } == [])
-            #expect(try f.read { try $0.presentations(nhs: "9434765919", ref: nil) }.map(\.number) == [4])
+            #expect(
+                try f.read { try $0.presentations(nhs: "9434765919", ref: nil) }.map(\.number) == [
+                    4
+                ])
 
             // The log about P1 holds none of it, and says what was removed.
             let log = try f.read { try $0.auditEntries(since: nil, entity: "P1") }
             #expect(log.count == 5)
             for entry in log {
                 let text = (entry.before ?? "") + (entry.after ?? "")
-                for secret in ["25-34", "polish", "knows the family", "locality was wrong", "only mentor who"] {
+                for secret in [
+                    "25-34", "polish", "knows the family", "locality was wrong", "only mentor who",
+                ] {
                     #expect(!text.contains(secret), "entry \(entry.seq) holds '\(secret)'")
                 }
             }
@@ -91,7 +101,8 @@ struct RetentionContractTests {
             #expect(last.action == "retention")
             #expect(last.entity == nil)
             #expect(last.command == "retention")
-            #expect(last.after?.contains(#""closed_before":\#(cutoff.storedSeconds),"presentations":1,"entries_erased":5"#) == true)
+            let summary = #""closed_before":\#(cutoff.storedSeconds),"presentations":1,"#
+            #expect(last.after?.contains(summary + #""entries_erased":5,"erasures":""#) == true)
 
             try f.expectClean(entries: entriesBefore + 1)
             #expect(try f.read { try $0.countIdentifiable(closedBefore: cutoff) } == 0)

@@ -39,13 +39,22 @@ struct RosterContractTests {
             #expect(
                 try f.read { try $0.shifts(mentor: nil, overlapping: nil) }
                     == [amyNight, bobEarly, amyDay, bob26])
-            #expect(try f.read { try $0.shifts(mentor: "amy-w", overlapping: nil) } == [amyNight, amyDay])
-            #expect(try f.read { try $0.shifts(mentor: "AMY-W", overlapping: nil) } == [amyNight, amyDay])
+            #expect(
+                try f.read { try $0.shifts(mentor: "amy-w", overlapping: nil) } == [
+                    amyNight, amyDay,
+                ])
+            #expect(
+                try f.read { try $0.shifts(mentor: "AMY-W", overlapping: nil) } == [
+                    amyNight, amyDay,
+                ])
             // Half-open spans: a shift ending at the span's start, or starting at its end, is
             // not in it.
             #expect(
-                try f.read { try $0.shifts(mentor: nil, overlapping: span(0, 2)) } == [bobEarly, amyDay])
-            #expect(try f.read { try $0.shifts(mentor: "bob", overlapping: span(0, 2)) } == [bobEarly])
+                try f.read { try $0.shifts(mentor: nil, overlapping: span(0, 2)) } == [
+                    bobEarly, amyDay,
+                ])
+            #expect(
+                try f.read { try $0.shifts(mentor: "bob", overlapping: span(0, 2)) } == [bobEarly])
             #expect(try f.read { try $0.shifts(mentor: nil, overlapping: span(9, 12)) } == [])
         }
     }
@@ -62,13 +71,16 @@ struct RosterContractTests {
             let lastSecond = longest.end.addingTimeInterval(-1)
             let state = try #require(try f.read { try $0.mentorState("amy-w", at: lastSecond) })
             #expect(state.shifts == [longest])
-            #expect(try f.read { try $0.mentorStates(at: lastSecond, onShiftOnly: true) }.map(\.mentor) == [amy])
+            #expect(
+                try f.read { try $0.mentorStates(at: lastSecond, onShiftOnly: true) }.map(\.mentor)
+                    == [amy])
             #expect(try f.read { try $0.mentorStates(at: lastSecond) }.first?.shifts == [longest])
             #expect(
                 try f.read {
                     try $0.shifts(
                         mentor: nil,
-                        overlapping: TimeSpan(start: lastSecond, end: lastSecond.addingTimeInterval(3600)))
+                        overlapping: TimeSpan(
+                            start: lastSecond, end: lastSecond.addingTimeInterval(3600)))
                 } == [Shift(id: id, mentorID: "amy-w", span: longest)])
             // At its end it covers nothing.
             #expect(try f.read { try $0.mentorState("amy-w", at: longest.end) }?.shifts == [])
@@ -91,14 +103,17 @@ struct RosterContractTests {
             }
             let amyLeave = Leave(id: ids[0], mentorID: "amy-w", span: month)
             let bobLeave = Leave(id: ids[1], mentorID: "bob", span: short)
-            #expect(try f.read { try $0.leave(mentor: nil, overlapping: nil) } == [amyLeave, bobLeave])
+            #expect(
+                try f.read { try $0.leave(mentor: nil, overlapping: nil) } == [amyLeave, bobLeave])
             #expect(try f.read { try $0.leave(mentor: "Bob", overlapping: nil) } == [bobLeave])
             let lastSecond = month.end.addingTimeInterval(-1)
             #expect(
                 try f.read {
-                    try $0.leave(mentor: nil, overlapping: TimeSpan(start: lastSecond, end: hours(48)))
+                    try $0.leave(
+                        mentor: nil, overlapping: TimeSpan(start: lastSecond, end: hours(48)))
                 } == [amyLeave])
-            #expect(try f.read { try $0.leave(mentor: nil, overlapping: span(-1, 0)) } == [amyLeave])
+            #expect(
+                try f.read { try $0.leave(mentor: nil, overlapping: span(-1, 0)) } == [amyLeave])
             #expect(try f.read { try $0.mentorState("amy-w", at: lastSecond) }?.leave == [month])
             #expect(try f.read { try $0.mentorState("amy-w", at: month.end) }?.leave == [])
         }
@@ -124,7 +139,10 @@ struct RosterContractTests {
             #expect(try f.read { try $0.shifts(mentor: nil, overlapping: nil) } == [])
             #expect(try f.read { try $0.leave(mentor: nil, overlapping: nil) } == [])
             let entries = try f.entries()
-            #expect(entries.map(\.action) == ["insert", "insert", "insert", "insert", "delete", "delete", "delete"])
+            #expect(
+                entries.map(\.action) == [
+                    "insert", "insert", "insert", "insert", "delete", "delete", "delete",
+                ])
             #expect(entries.map(\.entity) == Array(repeating: "amy-w", count: 7))
             #expect(entries[1].after == spanView("shift", shifts[0].id, shifts[0].span))
             #expect(entries[3].after == spanView("leave", leave.id, leave.span))
@@ -132,7 +150,8 @@ struct RosterContractTests {
             #expect(entries[5].before == spanView("shift", shifts[1].id, shifts[1].span))
             #expect(entries[6].before == spanView("leave", leave.id, leave.span))
             #expect(entries[4...].map(\.after) == [nil, nil, nil])
-            #expect(entries[4...].map(\.command) == ["shift remove", "shift remove", "leave remove"])
+            #expect(
+                entries[4...].map(\.command) == ["shift remove", "shift remove", "leave remove"])
             let verified = try f.store.verifyAudit()
             #expect(verified.problems == [])
             #expect(verified.entries == 7)
@@ -180,7 +199,9 @@ struct RosterContractTests {
             let catState = MentorState(mentor: cat, shifts: [], leave: [], caseload: 1)
             #expect(try f.read { try $0.mentorStates(at: t0) } == [amyState, bobState, catState])
             #expect(
-                try f.read { try $0.mentorStates(at: t0, onShiftOnly: true) } == [amyState, bobState])
+                try f.read { try $0.mentorStates(at: t0, onShiftOnly: true) } == [
+                    amyState, bobState,
+                ])
             #expect(try f.read { try $0.mentorState("AMY-W", at: t0) } == amyState)
             #expect(try f.read { try $0.mentorState("m3", at: t0) } == catState)
         }
@@ -242,23 +263,35 @@ struct RosterContractTests {
                 try tx.insertMentor(amy)
                 try tx.insertMentor(bob)
                 return (
-                    try tx.insertSignIn(SignIn(mentorID: "amy-w", inAt: hours(-30), outAt: hours(-22))),
+                    try tx.insertSignIn(
+                        SignIn(mentorID: "amy-w", inAt: hours(-30), outAt: hours(-22))),
                     try tx.insertSignIn(SignIn(mentorID: "amy-w", inAt: hours(-1))),
                     try tx.insertSignIn(SignIn(mentorID: "bob", inAt: hours(-2)))
                 )
             }
             try f.write("mentor out", at: hours(1)) {
-                try $0.updateSignIn(SignIn(id: bobs, mentorID: "bob", inAt: hours(-2), outAt: hours(1)))
+                try $0.updateSignIn(
+                    SignIn(id: bobs, mentorID: "bob", inAt: hours(-2), outAt: hours(1)))
             }
             let first = SignIn(id: early, mentorID: "amy-w", inAt: hours(-30), outAt: hours(-22))
             let amyOpen = SignIn(id: open, mentorID: "amy-w", inAt: hours(-1))
             let bobClosed = SignIn(id: bobs, mentorID: "bob", inAt: hours(-2), outAt: hours(1))
-            #expect(try f.read { try $0.signIns(mentor: nil, overlapping: nil) } == [first, bobClosed, amyOpen])
-            #expect(try f.read { try $0.signIns(mentor: "AMY-W", overlapping: nil) } == [first, amyOpen])
-            #expect(try f.read { try $0.signIns(mentor: nil, overlapping: span(0, 2)) } == [bobClosed, amyOpen])
+            #expect(
+                try f.read { try $0.signIns(mentor: nil, overlapping: nil) } == [
+                    first, bobClosed, amyOpen,
+                ])
+            #expect(
+                try f.read { try $0.signIns(mentor: "AMY-W", overlapping: nil) } == [
+                    first, amyOpen,
+                ])
+            #expect(
+                try f.read { try $0.signIns(mentor: nil, overlapping: span(0, 2)) } == [
+                    bobClosed, amyOpen,
+                ])
             // Open: it overlaps a span a year on; bob's, closed at +1h, does not.
             #expect(
-                try f.read { try $0.signIns(mentor: nil, overlapping: span(24 * 365, 24 * 366)) } == [amyOpen])
+                try f.read { try $0.signIns(mentor: nil, overlapping: span(24 * 365, 24 * 366)) }
+                    == [amyOpen])
             // Half-open: signed out at the span's start is not in it.
             #expect(try f.read { try $0.signIns(mentor: "bob", overlapping: span(1, 2)) } == [])
             let entries = try f.entries().filter { $0.action.hasPrefix("sign-") }

@@ -19,11 +19,14 @@ private let directory: [Service] = [
                 validFrom: LocalDate(year: 2026, month: 1, day: 1),
                 validTo: LocalDate(year: 2026, month: 12, day: 31)),
         ]),
-    Service(id: "SVC-Advice", name: "Citizens Advice", status: "temporarily closed",
+    Service(
+        id: "SVC-Advice", name: "Citizens Advice", status: "temporarily closed",
         maximumAge: 99, taxonomies: ["debt", "housing"]),
     Service(
         id: "svc-beacon", name: "Beacon Housing", areas: ["preston"], taxonomies: ["housing"],
-        schedules: [RegularSchedule(id: "daily", freq: .daily, byday: [], opensAt: 0, closesAt: 1440)]),
+        schedules: [
+            RegularSchedule(id: "daily", freq: .daily, byday: [], opensAt: 0, closesAt: 1440)
+        ]),
 ]
 
 @Suite("Store contract: services and referrals")
@@ -40,7 +43,8 @@ struct ServicesContractTests {
             #expect(
                 try f.read { try $0.services(need: "housing", activeOnly: false) }
                     == [directory[1], directory[2]])
-            #expect(try f.read { try $0.services(need: "Housing", activeOnly: true) } == [directory[2]])
+            #expect(
+                try f.read { try $0.services(need: "Housing", activeOnly: true) } == [directory[2]])
             #expect(try f.read { try $0.services(need: "hous", activeOnly: false) } == [])
             #expect(try f.read { try $0.service("svc-advice") } == directory[1])
             #expect(try f.read { try $0.service("SVC-BEACON") } == directory[2])
@@ -56,13 +60,16 @@ struct ServicesContractTests {
             #expect(entries.map(\.entity) == ["services", "services"])
             func digest(_ s: [Service]) -> String {
                 let text = JSONValue.array(s.map(\.canonical)).text
-                return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+                return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }
+                    .joined()
             }
             #expect(entries[0].before == #"{"services":0}"#)
             #expect(
-                entries[0].after == #"{"services":3,"schedules":3,"sha256":"\#(digest(directory))"}"#)
+                entries[0].after
+                    == #"{"services":3,"schedules":3,"sha256":"\#(digest(directory))"}"#)
             #expect(entries[1].before == #"{"services":3}"#)
-            #expect(entries[1].after == #"{"services":1,"schedules":0,"sha256":"\#(digest(again))"}"#)
+            #expect(
+                entries[1].after == #"{"services":1,"schedules":0,"sha256":"\#(digest(again))"}"#)
             try f.expectClean(entries: 2)
         }
     }
@@ -75,9 +82,15 @@ struct ServicesContractTests {
                 _ = try tx.insertPresentation(person(arrived: hours(-2)))
             }
             let made = [
-                Referral(presentation: 2, serviceID: "svc-beacon", serviceName: "Beacon Housing", requestedAt: at(-60)),
-                Referral(presentation: 1, serviceID: "svc-lighthouse", serviceName: "Lighthouse", requestedAt: hours(-29)),
-                Referral(presentation: 2, serviceID: "svc-advice", serviceName: "Citizens Advice", requestedAt: at(-90)),
+                Referral(
+                    presentation: 2, serviceID: "svc-beacon", serviceName: "Beacon Housing",
+                    requestedAt: at(-60)),
+                Referral(
+                    presentation: 1, serviceID: "svc-lighthouse", serviceName: "Lighthouse",
+                    requestedAt: hours(-29)),
+                Referral(
+                    presentation: 2, serviceID: "svc-advice", serviceName: "Citizens Advice",
+                    requestedAt: at(-90)),
             ]
             var numbers: [Int] = []
             for r in made {
@@ -107,7 +120,8 @@ struct ServicesContractTests {
             #expect(entries.map(\.entity) == ["P2", "P1", "P2", "P2"])
             #expect(
                 entries[0].after
-                    == #"{"referral":"R1","presentation":"P2","service":"svc-beacon","status":"requested","consent":"given"}"#)
+                    == #"{"referral":"R1","presentation":"P2","service":"svc-beacon","#
+                    + #""status":"requested","consent":"given"}"#)
             #expect(entries[3].after?.contains(#""status":"accepted""#) == true)
             try f.expectClean(entries: 6)
         }

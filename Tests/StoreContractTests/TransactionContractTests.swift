@@ -19,14 +19,18 @@ struct TransactionContractTests {
     @Test(arguments: StoreKind.available)
     func aBodyThatThrowsLeavesNoRowAndNoEntry(_ kind: StoreKind) throws {
         try withStore(kind) { f in
-            try f.write("staff add") { try $0.upsertStaff(StaffMember(name: "alice", role: .admin)) }
+            try f.write("staff add") {
+                try $0.upsertStaff(StaffMember(name: "alice", role: .admin))
+            }
             expectError(Boom()) {
                 try f.write("register") { tx in
                     try tx.insertMentor(amy)
                     _ = try tx.insertPresentation(person())
                     _ = try tx.insertPresentations([anonymous(arrived: t0)])
-                    try tx.insertShift(Shift(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(1))))
-                    try tx.insertLeave(Leave(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(1))))
+                    try tx.insertShift(
+                        Shift(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(1))))
+                    try tx.insertLeave(
+                        Leave(mentorID: "amy-w", span: TimeSpan(start: t0, end: hours(1))))
                     try tx.insertSignIn(SignIn(mentorID: "amy-w", inAt: t0))
                     try tx.upsertStaff(StaffMember(name: "alice", role: .liaison))
                     try tx.setSetting("target_minutes", "5")
@@ -46,7 +50,9 @@ struct TransactionContractTests {
             #expect(try f.read { try $0.shifts(mentor: nil, overlapping: nil) } == [])
             #expect(try f.read { try $0.leave(mentor: nil, overlapping: nil) } == [])
             #expect(try f.read { try $0.signIns(mentor: nil, overlapping: nil) } == [])
-            #expect(try f.read { try $0.staffMember("alice") } == StaffMember(name: "alice", role: .admin))
+            #expect(
+                try f.read { try $0.staffMember("alice") }
+                    == StaffMember(name: "alice", role: .admin))
             #expect(try f.read { try $0.settings() } == [:])
             #expect(try f.read { try $0.pinAttempts("alice") } == PinAttempts())
             #expect(try f.read { try $0.services(need: nil, activeOnly: false) } == [])
@@ -90,7 +96,9 @@ struct TransactionContractTests {
             expectError(StoreError.notFound(kind: "referral", id: "R9")) {
                 try f.write("referral") {
                     try $0.updateReferral(
-                        Referral(number: 9, presentation: 1, serviceID: "svc", serviceName: "Svc", requestedAt: t0))
+                        Referral(
+                            number: 9, presentation: 1, serviceID: "svc", serviceName: "Svc",
+                            requestedAt: t0))
                 }
             }
             expectError(StoreError.notFound(kind: "staff member", id: "'zed'")) {
