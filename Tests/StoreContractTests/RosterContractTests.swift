@@ -217,10 +217,12 @@ struct RosterContractTests {
                 try tx.insertShift(Shift(mentorID: "amy-w", span: span(-5, 1)))  // starts before
                 try tx.insertShift(Shift(mentorID: "bob", span: span(1, 2)))
                 try tx.insertShift(Shift(mentorID: "M3", span: span(24, 26)))  // starts at the end
+                try tx.insertShift(Shift(mentorID: "M3", span: span(3, 4)))
             }
+            // Keyed by the id as stored: the weekly summary shows the key.
             #expect(
                 try f.read { try $0.shiftSeconds(startingIn: span(0, 24)) }
-                    == ["amy-w": 14 * 3600, "bob": 3600])
+                    == ["amy-w": 14 * 3600, "bob": 3600, "M3": 3600])
             #expect(try f.read { try $0.shiftSeconds(startingIn: span(100, 200)) } == [:])
         }
     }
