@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The domain: pure Swift, no files, no database, no terminal.
@@ -35,6 +36,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The trust's store: PostgreSQL through postgres-nio (the URL, the password lookup,
+        // one synchronous connection; its own migrations, the same records and audit chain as
+        // the SQLite store).
+        .target(
+            name: "AlongsidePostgres",
+            dependencies: [
+                "AlongsideCore",
+                "AlongsideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/AlongsidePostgres"
+        ),
+        // A throwaway PostgreSQL cluster for tests (initdb, pg_ctl, one per test process).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["AlongsidePostgres"],
+            path: "Tests/PostgresTestSupport"
+        ),
         .systemLibrary(
             name: "CReadline",
             providers: [.apt(["libreadline-dev"])]
@@ -51,16 +71,29 @@ let package = Package(
         ),
         // The composition root: chooses the store from --db and hands it to the console.
         .executableTarget(
-            name: "alongside", dependencies: ["AlongsideConsole", "AlongsideSQLite"]),
+            name: "alongside",
+            dependencies: ["AlongsideConsole", "AlongsideSQLite", "AlongsidePostgres"]),
         .testTarget(name: "AlongsideCoreTests", dependencies: ["AlongsideCore"]),
         .testTarget(
             name: "AlongsideStoreTests", dependencies: ["AlongsideStore", "AlongsideSQLite"]),
+        // The PostgreSQL store against the SQLite store on a real throwaway cluster.
+        .testTarget(
+            name: "AlongsidePostgresStoreTests",
+            dependencies: [
+                "AlongsideCore", "AlongsideStore", "AlongsidePostgres", "AlongsideSQLite",
+                "PostgresTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "AlongsidePostgresTests",
+            dependencies: ["AlongsidePostgres", "PostgresTestSupport"]
+        ),
         // The store contract suite: the same tests against every store implementation.
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
-                "AlongsideCore", "AlongsideStore", "AlongsideSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "AlongsideCore", "AlongsideStore", "AlongsideSQLite", "AlongsidePostgres",
+                "PostgresTestSupport", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import AlongsideConsole
+import AlongsidePostgres
 import AlongsideSQLite
 import AlongsideStore
 import Foundation
@@ -7,19 +8,18 @@ import Foundation
 /// database (spec §9); this is the one place that knows which stores exist.
 struct Stores: StoreOpening {
     let sqlite = SQLiteStoreOpening()
+    let postgres = PostgresStoreOpening()
 
     func exists(_ location: String, environment: [String: String]) -> Bool {
-        sqlite.exists(location, environment: environment)
+        PostgresURL.isPostgres(location)
+            ? postgres.exists(location, environment: environment)
+            : sqlite.exists(location, environment: environment)
     }
 
     func open(_ location: String, environment: [String: String]) throws -> any AlongsideStore {
-        if location.lowercased().hasPrefix("postgres://")
-            || location.lowercased().hasPrefix("postgresql://")
-        {
-            throw StoreError.incompatible(
-                "--db: this build has no PostgreSQL store yet; give a file path")
-        }
-        return try sqlite.open(location, environment: environment)
+        PostgresURL.isPostgres(location)
+            ? try postgres.open(location, environment: environment)
+            : try sqlite.open(location, environment: environment)
     }
 }
 

@@ -1,0 +1,138 @@
+import AlongsideStore
+import Foundation
+
+/// The statements of one transaction on the store's one connection.
+///
+/// A statement the server refuses is remembered (the transaction is then aborted on the
+/// server, so it can only be rolled back) and thrown to the caller in plain words
+/// (``PostgresErrors/plain(_:url:)``), never as SQL or driver text; the store looks at the
+/// remembered error to decide whether to run the body again (`40001`, `40P01`) or to say the
+/// database was busy (`55P03`), even when the body caught the error and carried on.
+final class PGRunner: @unchecked Sendable {
+    let connection: PGConnection
+    /// The first statement the server refused in this transaction, if any.
+    private(set) var failure: PGServerError?
+    /// The log's head as this transaction last wrote it (so a command that writes several
+    /// entries reads it once).
+    var head: (seq: Int64, hash: String)?
+
+    init(_ connection: PGConnection) {
+        self.connection = connection
+    }
+
+    /// Runs one statement and returns its rows.
+    func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
+        do {
+            return try connection.query(sql, binds)
+        } catch let error as PGServerError {
+            if failure == nil { failure = error }
+            throw PostgresErrors.plain(error, url: connection.url)
+        }
+    }
+
+    /// Runs one statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
+        do {
+            return try connection.execute(sql, binds)
+        } catch let error as PGServerError {
+            if failure == nil { failure = error }
+            throw PostgresErrors.plain(error, url: connection.url)
+        }
+    }
+
+    /// The first row, if any.
+    func one(_ sql: String, _ binds: [PGValue] = []) throws -> PGRow? {
+        try query(sql, binds).first
+    }
+
+    /// The first column of the first row as an integer (nil when no row or NULL).
+    func int(_ sql: String, _ binds: [PGValue] = []) throws -> Int64? {
+        try one(sql, binds)?.optInt(0)
+    }
+
+    /// The first column of the first row as text (nil when no row or NULL).
+    func text(_ sql: String, _ binds: [PGValue] = []) throws -> String? {
+        try one(sql, binds)?.text(0)
+    }
+
+    /// The next id for `table` (`max(id) + 1`, 1 for an empty table): what SQLite gives a
+    /// new rowid. Only under the write lock, which makes it race-free.
+    func nextID(_ table: String, column: String = "id") throws -> Int64 {
+        try int("SELECT coalesce(max(\(column)), 0) + 1 FROM \(table)") ?? 1
+    }
+
+    /// Inserts one row with the next id (`max(id) + 1`, as ``nextID(_:column:)``) and the
+    /// values `binds` for `columns`, in one statement; returns the id.
+    @discardableResult
+    func insertNext(_ table: String, columns: [String], _ binds: [PGValue]) throws -> Int64 {
+        try int(
+            """
+            INSERT INTO \(table)(id, \(columns.joined(separator: ", ")))
+            VALUES ((SELECT coalesce(max(id), 0) + 1 FROM \(table)), \(placeholders(binds.count)))
+            RETURNING id
+            """, binds) ?? 0
+    }
+
+    /// Inserts `rows` (each `columns.count` binds) with multi-row INSERTs of at most
+    /// `limit` binds each (the protocol allows 65535 per statement).
+    func insertMany(
+        _ table: String, columns: [String], rows: [[PGValue]], suffix: String = "",
+        limit: Int = 30_000
+    ) throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, limit / max(1, columns.count))
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(rows.count, start + perStatement)]
+            var binds: [PGValue] = []
+            binds.reserveCapacity(chunk.count * columns.count)
+            var tuples: [String] = []
+            tuples.reserveCapacity(chunk.count)
+            for row in chunk {
+                tuples.append("(" + placeholders(row.count, from: binds.count + 1) + ")")
+                binds += row
+            }
+            try execute(
+                "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                    + tuples.joined(separator: ", ") + suffix, binds)
+            start += chunk.count
+        }
+    }
+}
+
+/// The store's errors in plain words (spec §8): a lock wait that ran out reads as busy,
+/// retries that ran out as a conflict, the audit guards as such, and everything else through
+/// the connection layer's ``PGConnection/storeError(_:url:)`` — never SQL text, a bind
+/// value or a password.
+enum PostgresErrors {
+    /// What a person reads when a write waited a minute for another console.
+    static let busy = StoreError.busy(
+        "another console kept the trust database busy for over a minute; try again")
+    /// What a person reads when every retry met another console's change.
+    static let conflict = StoreError.conflict(
+        "another console changed the same records at the same time, and trying again did not "
+            + "help; run the command again")
+
+    static func plain(_ error: any Error, url: PostgresURL) -> StoreError {
+        guard let error = error as? PGServerError else {
+            return PGConnection.storeError(error, url: url)
+        }
+        switch error.sqlState {
+        case "55P03":
+            return busy
+        case "40001", "40P01":
+            return conflict
+        case "42501":
+            return .storage(
+                "the trust database does not allow \(url.user) this (permission denied); ask its "
+                    + "administrator for the grants in docs/trust-deployment.md")
+        case _ where error.message.contains("append-only"):
+            return .storage("the audit log is append-only; entries cannot be changed or removed")
+        case let state where state.hasPrefix("23"):
+            return .storage("the change breaks a rule of the database (\(error.message))")
+        default:
+            return PGConnection.storeError(error, url: url)
+        }
+    }
+}
