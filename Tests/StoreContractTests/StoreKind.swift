@@ -1,12 +1,9 @@
+import AlongsidePostgres
 import AlongsideSQLite
 import AlongsideStore
 import Foundation
+import PostgresTestSupport
 import Testing
-
-#if canImport(PostgresTestSupport)
-    import AlongsidePostgres
-    import PostgresTestSupport
-#endif
 
 // The store contract suite (issue 11): every test here takes a `StoreKind` and runs the same
 // assertions against each implementation of `AlongsideStore`, as fluent-kit's benchmark suite
@@ -81,43 +78,34 @@ enum PostgresHarness {
         case broken(String)
     }
 
-    #if canImport(PostgresTestSupport)
-        static let state: State = {
-            do {
-                return try PostgresCluster.shared() == nil ? .absent : .available
-            } catch {
-                return .broken("\(error)")
-            }
-        }()
-
-        static func fresh(_ name: String) throws -> StoreFixture {
-            if case .broken(let why) = state { throw HarnessError(why) }
-            guard let cluster = try PostgresCluster.shared() else {
-                throw HarnessError(
-                    "ALONGSIDE_REQUIRE_POSTGRES=1 but no PostgreSQL server is available")
-            }
-            let (url, password) = try cluster.newDatabase(name: name)
-            let environment = ["PGPASSWORD": password]
-            let opening = PostgresStoreOpening()
-            let database = String(url.split(separator: "/").last ?? "")
-            return StoreFixture(
-                kind: .postgres, store: try opening.open(url, environment: environment),
-                reopen: { try opening.open(url, environment: environment) },
-                remove: { try? cluster.dropDatabase(database) }, password: password)
+    static let state: State = {
+        do {
+            return try PostgresCluster.shared() == nil ? .absent : .available
+        } catch {
+            return .broken("\(error)")
         }
-    #else
-        static let state: State =
-            StoreKind.postgresRequired
-            ? .broken(
-                "ALONGSIDE_REQUIRE_POSTGRES=1 but this build has no PostgreSQL store "
-                    + "(StoreContractTests does not depend on AlongsidePostgres)")
-            : .absent
+    }()
 
-        static func fresh(_ name: String) throws -> StoreFixture {
-            if case .broken(let why) = state { throw HarnessError(why) }
-            throw HarnessError("this build has no PostgreSQL store")
+    static func fresh(_ name: String) throws -> StoreFixture {
+        if case .broken(let why) = state { throw HarnessError(why) }
+        guard let cluster = try PostgresCluster.shared() else {
+            throw HarnessError(
+                "ALONGSIDE_REQUIRE_POSTGRES=1 but no PostgreSQL server is available")
         }
-    #endif
+        let (url, password) = try cluster.newDatabase(name: name)
+        let environment = ["PGPASSWORD": password]
+        let opening = PostgresStoreOpening()
+        let database = String(url.split(separator: "/").last ?? "")
+        let store = try opening.open(url, environment: environment)
+        return StoreFixture(
+            kind: .postgres, store: store,
+            reopen: { try opening.open(url, environment: environment) },
+            remove: {
+                // Closed first, so the drop has no session to end.
+                (store as? PostgresStore)?.close()
+                try? cluster.dropDatabase(database)
+            }, password: password)
+    }
 }
 
 /// Why the harness could not give a store.

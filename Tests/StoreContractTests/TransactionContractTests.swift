@@ -156,7 +156,7 @@ struct TransactionContractTests {
     func twoInstancesRacingForOneMentorNeverOverbook(_ kind: StoreKind) throws {
         try withStore(kind) { f in
             let capacity = 2
-            let rounds = 20
+            let rounds = 12
             let tries = 3  // per thread and round
             try f.write("setup") { tx in
                 try tx.insertMentor(numbered("M1", capacity: capacity))
