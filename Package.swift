@@ -88,6 +88,14 @@ let package = Package(
             name: "AlongsidePostgresTests",
             dependencies: ["AlongsidePostgres", "PostgresTestSupport"]
         ),
+        // The store contract suite: the same tests against every store implementation.
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: [
+                "AlongsideCore", "AlongsideStore", "AlongsideSQLite", "AlongsidePostgres",
+                "PostgresTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "AlongsideConsoleTests",
             dependencies: ["AlongsideConsole", "AlongsideSQLite", "PostgresTestSupport", "alongside"]
