@@ -64,11 +64,7 @@ struct PeopleContractTests {
             let found = try f.read { try $0.staffMember("Alice") }
             // Both stores compare staff names with case (SQLite: staff.name has no COLLATE
             // NOCASE; PostgreSQL: `WHERE name = $1`, as SQLite), against the contract.
-            withKnownIssue(
-                "staff names compare with case in both stores, against the isolation contract"
-            ) {
-                #expect(found == StaffMember(name: "alice", role: .admin))
-            }
+            #expect(found == StaffMember(name: "alice", role: .admin))
         }
     }
 

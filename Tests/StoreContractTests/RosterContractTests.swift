@@ -159,9 +159,7 @@ struct RosterContractTests {
             let problems = try f.store.check()
             // Both stores write the leave's removal without its record (PostgreSQL mirrors
             // SQLite), so check then reports the leave deleted behind the console's back.
-            withKnownIssue("deleteLeave's entry names no record, in both stores") {
-                #expect(problems == [])
-            }
+            #expect(problems == [])
         }
     }
 

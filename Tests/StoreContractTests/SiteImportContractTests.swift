@@ -56,20 +56,6 @@ struct SiteImportContractTests {
                 try tx.insertMentor(amy)  // the same record: kept once
                 _ = try tx.insertPresentation(person(arrived: at(-5)))
             }
-            guard f.store.isShared else {
-                // A site's own file takes no other site.
-                do {
-                    _ = try f.write("site import") { try $0.importSite(bundle) }
-                    Issue.record("a site was imported into a site's own file")
-                } catch let error as StoreError {
-                    guard case .incompatible = error else {
-                        Issue.record("expected StoreError.incompatible, got \(error)")
-                        return
-                    }
-                }
-                try f.expectClean(entries: 2)
-                return
-            }
             let mapping = try f.write("site import") { try $0.importSite(bundle) }
             #expect(mapping.map(\.old) == [1, 2])
             #expect(mapping.map(\.new) == [2, 3])
@@ -103,7 +89,6 @@ struct SiteImportContractTests {
         other.capacity = 9
         let bundle = try siteBundle(mentor: other)
         try withStore(kind) { f in
-            guard f.store.isShared else { return }
             try f.write("mentor add") { try $0.insertMentor(amy) }
             do {
                 _ = try f.write("site import") { try $0.importSite(bundle) }
