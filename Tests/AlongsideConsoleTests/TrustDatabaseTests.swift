@@ -184,4 +184,37 @@ struct TrustDatabaseTests {
         #expect(all.filter { $0["status"] as? String == "assigned" }.count == 5, "\(all)")
         #expect(Set(all.compactMap { $0["site"] as? String }) == Set(sites), "\(all)")
     }
+
+    @Test("the password is never printed; backup explains pg_dump; the banner names no password")
+    func thePasswordNeverShows() throws {
+        let t0 = utc("2026-11-10T10:00:00Z")
+        guard let s = try trustSandbox(now: t0, name: "password") else { return }
+        let password = try #require(s.environment["PGPASSWORD"])
+        try s.ensureDatabase()
+        // A wrong password: refused in plain words, neither password shown.
+        let wrong = try s.run(
+            ["-c", "queue"], environment: ["PGPASSWORD": "Wrong-Secret-4711"])
+        #expect(wrong.status != 0, "\(wrong)")
+        #expect(wrong.stderr.contains("PGPASSWORD"), "\(wrong)")
+        for text in [wrong.stdout, wrong.stderr] {
+            #expect(!text.contains("Wrong-Secret-4711") && !text.contains(password), "\(wrong)")
+            #expect(!text.contains("SQLSTATE") && !text.contains("PSQL"), "\(wrong)")
+        }
+        // A password written in the URL: refused, never echoed.
+        let withPassword = s.db.replacingOccurrences(
+            of: "alongside_admin@", with: "alongside_admin:Hunter2-secret@")
+        let inURL = try s.run(["--db", withPassword, "-c", "queue"])
+        #expect(inURL.status != 0, "\(inURL)")
+        #expect(!inURL.stderr.contains("Hunter2-secret"), "\(inURL)")
+        #expect(inURL.stderr.contains("PGPASSWORD"), "\(inURL)")
+        // backup: the trust's PostgreSQL backup is the copy.
+        let backup = try s.run(["-c", "backup copy.sqlite"])
+        #expect(backup.status == 1, "\(backup)")
+        #expect(backup.stderr.contains("pg_dump"), "\(backup)")
+        #expect(!FileManager.default.fileExists(atPath: s.root.appendingPathComponent("copy.sqlite").path))
+        // Every output of a session on the trust database is free of the password.
+        let day = try s.run(["-c", "audit verify", "-c", "check", "-c", "config show"])
+        #expect(day.status == 0, "\(day)")
+        #expect(!day.stdout.contains(password) && !day.stderr.contains(password))
+    }
 }
