@@ -217,4 +217,41 @@ struct TrustDatabaseTests {
         #expect(day.status == 0, "\(day)")
         #expect(!day.stdout.contains(password) && !day.stderr.contains(password))
     }
+
+    @Test("site import moves a site's file into the trust database; check and verify pass")
+    func aSiteMovesIntoTheTrustDatabase() throws {
+        guard let trust = try trustSandbox(now: Times.pinned, name: "siteimport") else { return }
+        try trust.setUp([
+            "mentor add M1 --name Amy --localities blackpool --experience alcohol --capacity 1",
+            "mentor add M2 --name Bob --localities blackpool --experience alcohol --capacity 1",
+            "shift add M1 2026-11-17T18:00 2026-11-18T02:00",
+            "shift add M2 2026-11-17T18:00 2026-11-18T02:00",
+            "register --locality blackpool --needs alcohol --at -30m",
+            "register --locality blackpool --needs alcohol --at -20m --site north",
+            "register --locality blackpool --needs alcohol --at -10m --site north",
+        ])
+        let file = try SitesTests.siteFile(trust)
+        let imported = try SitesTests.object(
+            trust, "site import \(file) --site victoria --format json")
+        let mapping = try #require(imported.list("mapping"))
+        #expect(
+            mapping.map { [$0.string("old") ?? "", $0.string("new") ?? ""] } == [
+                ["P1", "P4"], ["P2", "P5"],
+            ])
+        let queue = try SitesTests.list(trust, "queue --site victoria --format json")
+        #expect(SitesTests.ids(queue) == ["P4"])
+        #expect(queue.first?.string("mentor") == "M1")
+        let show = try SitesTests.object(trust, "show P4 --format json")
+        #expect(show.list("declined_by")?.compactMap { $0.string("mentor") } == ["M5"], "\(show)")
+        let check = try trust.commands(["check", "audit verify"])
+        #expect(check.status == 0, "\(check)")
+        #expect(check.stdout.contains("The audit log is unbroken"), "\(check)")
+        // A differing mentor refuses the whole import, and nothing is copied.
+        let differing = try SitesTests.siteFile(trust, m1Name: "Amelia")
+        let refused = try trust.commands(["site import \(differing) --site utc"])
+        #expect(refused.status == 1 && refused.stderr.contains("M1"), "\(refused)")
+        let sites = try trust.commands(["site list"])
+        #expect(sites.status == 0 && !sites.stdout.contains("utc"), "\(sites)")
+        #expect(sites.stdout.contains("victoria") && sites.stdout.contains("north"), "\(sites)")
+    }
 }
