@@ -50,29 +50,7 @@ struct Allocate: ConsoleCommand {
         }
         let (allocation, names): (Allocation, [String: String])
         if confirm {
-            (allocation, names) = try session.write("allocate --confirm") { tx in
-                let result = try body(tx)
-                // Re-check every pair inside the write transaction, against the caseloads
-                // as they are now, then assign.
-                var states = Dictionary(
-                    try tx.mentorStates(at: now).map { ($0.mentor.id.lowercased(), $0) }) { a, _ in a }
-                for pair in result.0.pairs {
-                    guard var p = try tx.presentation(pair.presentation), p.status == .waiting,
-                        let state = states[pair.mentorID.lowercased()]
-                    else { throw CommandError("the queue changed while allocating; run allocate again") }
-                    if let rule = session.matcher.firstFailedRule(
-                        state, for: try session.matchRequest(p, in: tx), at: now)
-                    {
-                        throw CommandError(
-                            "\(pair.mentorID) can no longer take \(p.id) (\(rule.rawValue)); run allocate again")
-                    }
-                    p.mentorID = state.mentor.id
-                    p.assignedAt = now
-                    try tx.updatePresentation(p)
-                    states[pair.mentorID.lowercased()]!.caseload += 1
-                }
-                return result
-            }
+            (allocation, names) = try Self.confirm(session, now: now, solve: body)
         } else {
             (allocation, names) = try session.read(body)
         }
@@ -129,5 +107,56 @@ struct Allocate: ConsoleCommand {
             }
             return out
         }
+    }
+
+    /// A proposal that no longer holds when it is about to be assigned.
+    private struct Stale: Error { let reason: String }
+
+    /// Solves in a read transaction, then assigns in a short write transaction that checks
+    /// every pair again against the caseloads as they are now: the solve (which can take a
+    /// while for a long queue) never holds the write lock, so another desk's `register` never
+    /// waits for it. When another console changed what the proposal rests on in between, it
+    /// is solved again (a few times at most).
+    private static func confirm(
+        _ session: Session, now: Date,
+        solve: (any StoreReading) throws -> (Allocation, [String: String])
+    ) throws -> (Allocation, [String: String]) {
+        var lastReason = ""
+        for _ in 0..<5 {
+            let proposal = try session.read(solve)
+            do {
+                try session.write("allocate --confirm") { tx in
+                    var states = Dictionary(
+                        try tx.mentorStates(at: now).map { ($0.mentor.id.lowercased(), $0) }
+                    ) { a, _ in a }
+                    for pair in proposal.0.pairs {
+                        guard var p = try tx.presentation(pair.presentation), p.status == .waiting,
+                            p.voidedAt == nil, let state = states[pair.mentorID.lowercased()]
+                        else {
+                            throw Stale(
+                                reason: "\(PresentationID.format(pair.presentation)) is no "
+                                    + "longer waiting")
+                        }
+                        if let rule = session.matcher.firstFailedRule(
+                            state, for: try session.matchRequest(p, in: tx), at: now)
+                        {
+                            throw Stale(
+                                reason: "\(pair.mentorID) can no longer take \(p.id) "
+                                    + "(\(rule.rawValue))")
+                        }
+                        p.mentorID = state.mentor.id
+                        p.assignedAt = now
+                        try tx.updatePresentation(p)
+                        states[pair.mentorID.lowercased()]!.caseload += 1
+                    }
+                }
+                return proposal
+            } catch let stale as Stale {
+                lastReason = stale.reason
+            }
+        }
+        throw CommandError(
+            "the queue kept changing while allocating (\(lastReason)); nothing was assigned; "
+                + "run allocate again")
     }
 }
