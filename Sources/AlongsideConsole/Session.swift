@@ -94,7 +94,16 @@ public final class Session {
 
     /// Runs `body` in one write transaction as the acting user.
     func write<T>(_ command: String, _ body: (any StoreWriting) throws -> T) throws -> T {
-        try store.write(ActingContext(actor: user, command: command, at: now), body)
+        // A lock wait is a wait, not an error (spec §9): at a terminal, a change that has
+        // not finished after two seconds says so once, on standard error.
+        let notice = DispatchWorkItem {
+            Output.err("(waiting for another desk's change to finish…)\n")
+        }
+        if interactive {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2, execute: notice)
+        }
+        defer { notice.cancel() }
+        return try store.write(ActingContext(actor: user, command: command, at: now), body)
     }
 
     /// Runs `body` in one read transaction.
