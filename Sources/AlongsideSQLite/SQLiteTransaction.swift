@@ -189,8 +189,11 @@ struct SQLiteTransaction: StoreWriting {
             }
         }
         sql += " ORDER BY start, mentor_id"
+        // By position, not by name: a week of shifts is ~20k rows.
         return try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args)).map {
-            make($0["id"], $0["mentor_id"], TimeSpan(row: $0))
+            make(
+                $0[0], $0[1],
+                TimeSpan(start: Date(storedSeconds: $0[2]), end: Date(storedSeconds: $0[3])))
         }
     }
 

@@ -197,6 +197,8 @@ public struct PersonIndex: Sendable {
     /// Indexes the presentations given.
     public init(_ presentations: [Presentation]) {
         self.presentations = presentations
+        byNHS.reserveCapacity(presentations.count)
+        byRef.reserveCapacity(presentations.count)
         for (i, p) in presentations.enumerated() {
             if let n = p.nhs { byNHS[n, default: []].append(i) }
             if let r = p.ref { byRef[Self.key(r), default: []].append(i) }
