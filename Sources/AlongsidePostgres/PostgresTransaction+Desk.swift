@@ -117,9 +117,21 @@ extension PostgresTransaction {
     }
 
     func sites() throws -> [String] {
-        try run.query("SELECT DISTINCT site FROM presentation ORDER BY site").map {
-            $0.string(0)
-        }
+        // A loose index scan over presentation_site_arrived: one index probe per site, where
+        // SELECT DISTINCT reads every row (PostgreSQL 15 has no skip scan; 57 ms at 1M rows,
+        // paid by every register that checks its site).
+        try run.query(
+            """
+            WITH RECURSIVE s(site) AS (
+                (SELECT site FROM presentation ORDER BY site LIMIT 1)
+                UNION ALL
+                SELECT (SELECT p.site FROM presentation p WHERE p.site > s.site
+                        ORDER BY p.site LIMIT 1)
+                FROM s WHERE s.site IS NOT NULL
+            )
+            SELECT site FROM s WHERE site IS NOT NULL
+            """
+        ).map { $0.string(0) }
     }
 
     /// Adds presentations (in the order given) with multi-row INSERTs and ONE audit entry
