@@ -18,22 +18,13 @@ extension PGAuditChain {
         _ run: PGRunner, key: AuditKeyState, anchors: [AuditAnchor] = []
     ) throws -> (problems: [String], entries: Int) {
         var problems = try PGAuditGuards.problems(run)
-        let symmetric = key.keyForReading
-        var vouchers: [Int64: (before: String?, after: String?, by: Int64)] = [:]
+        var vouchers: [Int64: AuditWalk.Voucher] = [:]
         for row in try run.query(
             "SELECT seq, before_digest, after_digest, by_seq FROM audit_redaction")
         {
             vouchers[row.int64(0)] = (row.text(1), row.text(2), row.int64(3))
         }
-        let retentionSeqs = Set(vouchers.values.map(\.by))
-        var anchored: [Int64: [AuditAnchor]] = [:]
-        for a in anchors { anchored[a.seq, default: []].append(a) }
-        var bulkSeqs: Set<Int64> = []
-        var unkeyable: [Int64] = []
-        var firstKeyed: Int64?
-        var prev = AuditPolicy.genesis
-        var expectedSeq: Int64 = 1
-        var count = 0
+        var walk = AuditWalk(key: key, anchors: anchors, vouchers: vouchers)
         var lastSeq: Int64 = 0
         while true {
             let rows = try run.query(
@@ -43,114 +34,26 @@ extension PGAuditChain {
                 FROM audit WHERE seq > $1 ORDER BY seq LIMIT \(PGAuditedTable.pageSize)
                 """, [lastSeq.pg])
             for row in rows {
-                count += 1
-                let seq = row.int64(0)
-                let at = row.int64(1)
-                if seq != expectedSeq {
-                    problems.append(
-                        "entry \(expectedSeq)\(seq > expectedSeq + 1 ? "–\(seq - 1)" : "")"
-                            + " is missing")
-                }
-                let stored = row.string(9)
-                let storedPrev = row.string(8)
-                if storedPrev != prev {
-                    problems.append("entry \(seq) does not follow the entry before it")
-                }
-                let format = row.optInt(10).map(Int.init) ?? 1
-                let before = row.text(6)
-                let after = row.text(7)
-                if format == 1 {
-                    let h = AuditPolicy.hashV1(
-                        seq: seq, at: at, actor: row.string(2), command: row.string(3),
-                        action: row.string(4), entity: row.text(5), before: before,
-                        after: after, prevHash: storedPrev)
-                    if h != stored { problems.append("entry \(seq) has been altered") }
-                } else {
-                    let sealed = AuditPolicy.Sealed(
-                        format: format, seq: seq, at: at, actor: row.string(2),
+                try walk.visit(
+                    StoredAuditEntry(
+                        seq: row.int64(0), at: row.int64(1), actor: row.string(2),
                         command: row.string(3), action: row.string(4), entity: row.text(5),
-                        record: row.text(14), state: row.text(15), beforeDigest: row.text(12),
-                        afterDigest: row.text(13), prevHash: storedPrev)
-                    if format == 3 {
-                        if firstKeyed == nil { firstKeyed = seq }
-                    } else if firstKeyed != nil {
-                        problems.append(
-                            "entry \(seq) is chained without the key although earlier entries "
-                                + "are keyed")
-                    }
-                    if let h = sealed.hash(key: symmetric) {
-                        if h != stored { problems.append("entry \(seq) has been altered") }
-                    } else {
-                        unkeyable.append(seq)
-                    }
-                    if let saltHex = row.text(11) {
-                        let salt = RecordState.bytes(hex: saltHex)
-                        if RecordState.digest(salt: salt, before) != sealed.beforeDigest
-                            || RecordState.digest(salt: salt, after) != sealed.afterDigest
-                        {
-                            problems.append("entry \(seq)'s before/after has been altered")
-                        }
-                    } else if let v = vouchers[seq] {
-                        if RecordState.digest(salt: nil, before) != v.before
-                            || RecordState.digest(salt: nil, after) != v.after
-                        {
-                            problems.append("entry \(seq)'s erased before/after has been altered")
-                        }
-                    } else {
-                        problems.append("entry \(seq)'s before/after was erased outside retention")
-                    }
-                    if sealed.record == nil, let state = sealed.state {
-                        bulkSeqs.insert(seq)
-                        if try groupDigest(run, seq: seq) != state {
-                            problems.append("the rows entry \(seq) accounts for have been altered")
-                        }
-                    }
-                    if retentionSeqs.contains(seq) {
-                        let vouched = after.flatMap(JSONValue.parse)?[member: "erasures"]
-                        if vouched != .string(try voucherDigest(run, by: seq)) {
-                            problems.append("the erasures entry \(seq) made have been altered")
-                        }
-                    }
-                }
-                for a in anchored[seq] ?? [] where a.hash != stored || a.at.storedSeconds != at {
-                    problems.append(
-                        "entry \(seq) is not the entry anchored as '\(a)': the log has been "
-                            + "rewritten")
-                }
-                prev = stored
-                expectedSeq = seq + 1
+                        before: row.text(6), after: row.text(7), prevHash: row.string(8),
+                        hash: row.string(9), format: row.optInt(10).map(Int.init) ?? 1,
+                        salt: row.text(11), beforeDigest: row.text(12),
+                        afterDigest: row.text(13), record: row.text(14), state: row.text(15)),
+                    groupDigest: { try groupDigest(run, seq: $0) },
+                    voucherDigest: { try voucherDigest(run, by: $0) })
             }
             guard rows.count == PGAuditedTable.pageSize, let last = rows.last else { break }
             lastSeq = last.int64(0)
         }
-        let head = expectedSeq - 1
-        for a in anchors where a.seq > head {
-            problems.append(
-                "the log no longer holds entry \(a.seq) (anchored as '\(a)'): "
-                    + (head == 0
-                        ? "the log has been emptied" : "its last entries have been removed"))
-        }
-        if let first = unkeyable.first, let last = unkeyable.last {
-            problems.append(
-                "entr\(first == last ? "y \(first) is" : "ies \(first)–\(last) are") keyed "
-                    + "(HMAC-SHA256) and cannot be checked without the key: set audit_key_file "
-                    + "to the key file, or run on the console that holds it")
-        }
-        for seq in retentionSeqs where seq > head {
-            problems.append("the retention entry \(seq) that erased entries is missing")
-        }
-        for row in try run.query("SELECT DISTINCT seq FROM audit_row ORDER BY seq")
-        where !bulkSeqs.contains(row.int64(0)) {
-            problems.append(
-                "row digests are attached to entry \(row.int64(0)), which made no bulk change")
-        }
-        if let headRow = try run.one("SELECT seq, hash FROM audit_head WHERE one = 1") {
-            if headRow.int64(0) != head || headRow.string(1) != prev {
-                problems.append("the log's last entries have been removed or replaced")
-            }
-        } else if count > 0 {
-            problems.append("the log's head record is missing")
-        }
+        problems += walk.finish(
+            rowDigestSeqs: try run.query("SELECT DISTINCT seq FROM audit_row ORDER BY seq")
+                .map { $0.int64(0) },
+            headRecord: try run.one("SELECT seq, hash FROM audit_head WHERE one = 1")
+                .map { ($0.int64(0), $0.string(1)) })
+        let count = walk.count
         problems += try PGSiteImport.chainProblems(run)
         if count == 0 {
             for table in PGAuditedTable.all
