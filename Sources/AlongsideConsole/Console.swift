@@ -168,6 +168,7 @@ public final class Console {
         }
         let session = try session()
         try Identity.permit(command, path: CommandTree.path(of: type(of: command)), session: session)
+        defer { session.weekFigures.keep(in: session.store) }
         return try command.execute(session)
     }
 

@@ -38,7 +38,7 @@ public enum Launcher {
         func validate() throws {
             if let first = trailing.first, first.hasPrefix("-"), first != "-" {
                 let name = String(first.prefix { $0 != "=" })
-                let names = Grammar.build(Self.self).optionNames
+                let names = Grammar.tree(Self.self).optionNames
                 throw CommandError(
                     "unknown option '\(first)'" + Suggestion.didYouMean(name, in: names))
             }
@@ -61,7 +61,7 @@ public enum Launcher {
     /// Reads alongside's own command line; throws a `CommandError` worded for a person.
     static func parse(_ args: [String]) throws -> Options {
         if let repeated = Grammar.repeatedOption(
-            in: args, of: Grammar.build(Options.self), stopAtWord: true)
+            in: args, of: Grammar.tree(Options.self), stopAtWord: true)
         {
             throw CommandError(Console.givenTwice(repeated.option, values: repeated.values))
         }

@@ -62,6 +62,8 @@ public final class Session {
     public var site: String { siteOption ?? config.site }
     /// The opener of stores, for a command that reads another database (`site import`).
     public var stores: (any StoreOpening)?
+    /// Week figures computed by the command being run, kept when it is over.
+    let weekFigures = PendingWeekFigures()
 
     /// Makes a session.
     public init(

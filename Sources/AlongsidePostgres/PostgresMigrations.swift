@@ -135,7 +135,15 @@ enum PostgresMigrations {
             return
         }
         if row.bool(0) == true { return }
+        let existing = Set(
+            try run.query(
+                """
+                SELECT relname::text FROM pg_class
+                WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'
+                """
+            ).compactMap { $0.text(0) })
         try run.connection.simple(
-            PostgresSchema.grants(to: PostgresSchema.quoted(wanted), schema: schema))
+            PostgresSchema.grants(
+                to: PostgresSchema.quoted(wanted), schema: schema, existing: existing))
     }
 }

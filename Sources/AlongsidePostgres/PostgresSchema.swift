@@ -28,7 +28,8 @@ enum PostgresSchema {
     /// The migrations in order: an id (recorded in `alongside_migrations`) and the SQL,
     /// given the schema the tables live in (quoted) for functions that must name it.
     static let migrations: [(id: String, sql: @Sendable (String) -> String)] = [
-        ("pg1-schema", { schema in schemaV1 + guardFunctions + guardTriggers + erasure(schema) })
+        ("pg1-schema", { schema in schemaV1 + guardFunctions + guardTriggers + erasure(schema) }),
+        ("pg2-week-figures", { schema in weekFigures(schema) }),
     ]
 
     /// The migration ids this build knows.
@@ -525,24 +526,76 @@ enum PostgresSchema {
             + "FROM PUBLIC;\n"
     }
 
+    /// pg2-week-figures (issue 16): the trend's figures of closed weeks, as SQLite's
+    /// v8-week-figures keeps them. Derived data, not audited; the trigger drops a week's
+    /// figures whenever a presentation arriving in it is inserted, deleted, or changes a
+    /// column the figures depend on (arrival, seen time, voiding, site), and every kept
+    /// week when the table is truncated, whoever makes the change.
+    static func weekFigures(_ schema: String) -> String {
+        """
+        CREATE TABLE week_figures (
+            scope text COLLATE "C" NOT NULL,
+            start bigint NOT NULL,
+            "end" bigint NOT NULL,
+            presentations bigint NOT NULL,
+            waits bytea NOT NULL,
+            PRIMARY KEY (scope, start, "end")
+        );
+        CREATE INDEX week_figures_by_start ON week_figures(start);
+        CREATE FUNCTION alongside_week_figures_drop() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = \(schema) AS $$
+        BEGIN
+            IF TG_OP = 'TRUNCATE' THEN
+                DELETE FROM week_figures;
+                RETURN NULL;
+            END IF;
+            IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                DELETE FROM week_figures
+                WHERE start <= OLD.arrived_at AND "end" > OLD.arrived_at;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                DELETE FROM week_figures
+                WHERE start <= NEW.arrived_at AND "end" > NEW.arrived_at;
+            END IF;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER week_figures_on_insert_or_delete AFTER INSERT OR DELETE ON presentation
+        FOR EACH ROW EXECUTE FUNCTION alongside_week_figures_drop();
+        CREATE TRIGGER week_figures_on_update
+        AFTER UPDATE OF arrived_at, seen_at, voided_at, site ON presentation FOR EACH ROW
+        WHEN (OLD.arrived_at IS DISTINCT FROM NEW.arrived_at
+              OR OLD.seen_at IS DISTINCT FROM NEW.seen_at
+              OR OLD.voided_at IS DISTINCT FROM NEW.voided_at
+              OR OLD.site IS DISTINCT FROM NEW.site)
+        EXECUTE FUNCTION alongside_week_figures_drop();
+        CREATE TRIGGER week_figures_on_truncate AFTER TRUNCATE ON presentation
+        FOR EACH STATEMENT EXECUTE FUNCTION alongside_week_figures_drop();
+
+        """
+    }
+
     /// Tables the application's role may only read and append to.
     static let appendOnlyTables = ["audit", "audit_row", "audit_redaction", "site_audit"]
     /// Tables the application's role reads and changes.
     static let dataTables = [
         "meta", "audit_head", "mentor", "shift", "leave", "presentation", "decline", "staff",
         "pin_state", "service", "service_schedule", "referral", "correction", "sign_in",
-        "setting", "hold",
+        "setting", "hold", "week_figures",
     ]
 
     /// The grants to the application's role `role` (quoted): SELECT and INSERT on the audit
     /// tables, SELECT/INSERT/UPDATE/DELETE on the others, SELECT on the migrations, and the
     /// erasure function.
-    static func grants(to role: String, schema: String) -> String {
-        """
+    /// Only the tables of `existing` are named (a migration grants what exists so far).
+    static func grants(to role: String, schema: String, existing: Set<String>) -> String {
+        let appendOnly = appendOnlyTables.filter(existing.contains)
+        let data = dataTables.filter(existing.contains)
+        return """
         GRANT USAGE ON SCHEMA \(schema) TO \(role);
         GRANT SELECT ON alongside_migrations TO \(role);
-        GRANT SELECT, INSERT ON \(appendOnlyTables.joined(separator: ", ")) TO \(role);
-        GRANT SELECT, INSERT, UPDATE, DELETE ON \(dataTables.joined(separator: ", ")) TO \(role);
+        GRANT SELECT, INSERT ON \(appendOnly.joined(separator: ", ")) TO \(role);
+        GRANT SELECT, INSERT, UPDATE, DELETE ON \(data.joined(separator: ", ")) TO \(role);
         GRANT EXECUTE ON FUNCTION alongside_retention_erase(bigint[], bigint, json) TO \(role);
 
         """

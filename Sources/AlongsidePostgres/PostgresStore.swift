@@ -233,7 +233,7 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
         }
     }
 
-    /// Grants the application's role `role` what it needs (``PostgresSchema/grants(to:schema:)``),
+    /// Grants the application's role `role` what it needs (``PostgresSchema/grants(to:schema:existing:)``),
     /// for the schema's owner to run when the role was made after the tables (the migrations
     /// grant a role that exists when they run). Throws when there is no such role or this
     /// connection's role may not grant.

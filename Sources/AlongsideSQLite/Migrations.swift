@@ -323,6 +323,42 @@ enum Migrations {
                     """)
             for (_, sql) in siteAuditGuards { try db.execute(sql: sql) }
         }
+        // v8-week-figures (issue 16): the trend's figures of closed weeks, kept so a trend
+        // reads a row a week instead of every presentation. Derived data, not audited; the
+        // triggers drop a week's figures whenever a presentation arriving in it is inserted,
+        // deleted, or changes a column the figures depend on (arrival, seen time, voiding,
+        // site; a change to any other column leaves them), whoever makes the change.
+        m.registerMigration("v8-week-figures") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE week_figures (
+                        scope TEXT NOT NULL,
+                        start INTEGER NOT NULL,
+                        "end" INTEGER NOT NULL,
+                        presentations INTEGER NOT NULL,
+                        waits BLOB NOT NULL,
+                        PRIMARY KEY (scope, start, "end")
+                    ) WITHOUT ROWID;
+                    CREATE INDEX week_figures_by_start ON week_figures(start);
+                    CREATE TRIGGER week_figures_on_insert AFTER INSERT ON presentation BEGIN
+                      DELETE FROM week_figures
+                      WHERE start <= NEW.arrived_at AND "end" > NEW.arrived_at;
+                    END;
+                    CREATE TRIGGER week_figures_on_update
+                    AFTER UPDATE OF arrived_at, seen_at, voided_at, site ON presentation
+                    WHEN OLD.arrived_at IS NOT NEW.arrived_at OR OLD.seen_at IS NOT NEW.seen_at
+                      OR OLD.voided_at IS NOT NEW.voided_at OR OLD.site IS NOT NEW.site
+                    BEGIN
+                      DELETE FROM week_figures
+                      WHERE (start <= OLD.arrived_at AND "end" > OLD.arrived_at)
+                         OR (start <= NEW.arrived_at AND "end" > NEW.arrived_at);
+                    END;
+                    CREATE TRIGGER week_figures_on_delete AFTER DELETE ON presentation BEGIN
+                      DELETE FROM week_figures
+                      WHERE start <= OLD.arrived_at AND "end" > OLD.arrived_at;
+                    END;
+                    """)
+        }
         return m
     }
 

@@ -208,6 +208,37 @@ public protocol StoreReading {
     /// The sites that have registered someone (spec §9: a site comes into being with its
     /// first registration), sorted.
     func sites() throws -> [String]
+    /// The figures kept for `scope`'s weeks (``WeekFigureScope``) at those of `spans` that
+    /// have any, and the version of the data they were read at, to hand back to
+    /// ``AlongsideStore/keepWeekFigures(_:scope:readAt:)`` with figures computed in the same
+    /// transaction.
+    func keptWeekFigures(scope: String, spans: [TimeSpan]) throws -> KeptWeekFigures
+    /// Every week's figures kept, by scope and start (for `check`, which computes each again).
+    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)]
+}
+
+/// Week figures kept by the store (the trend's rows of closed weeks, spec §6), read in one
+/// transaction.
+public struct KeptWeekFigures: Sendable {
+    /// The figures found, by the week's span.
+    public var figures: [TimeSpan: WeekFigures]
+    /// The data's version when they were read: any committed change moves it.
+    public var version: Int64
+
+    /// Makes the result of a read.
+    public init(figures: [TimeSpan: WeekFigures], version: Int64) {
+        self.figures = figures
+        self.version = version
+    }
+}
+
+/// The key under which a week's figures are kept for the presentations a command covers:
+/// `*` for every site of the trust, else the site's name lower-cased.
+public enum WeekFigureScope {
+    /// Every site's presentations.
+    public static let allSites = "*"
+    /// One site's.
+    public static func site(_ name: String) -> String { name.lowercased() }
 }
 
 extension StoreReading {
@@ -356,6 +387,16 @@ public protocol AlongsideStore: AnyObject, Sendable {
     /// A number that changes whenever another connection commits a change (SQLite's
     /// `PRAGMA data_version`): a cheap test for the live board to know when to redraw.
     func changeCounter() throws -> Int64
+    /// Keeps the figures of closed weeks, computed from data read at `version`
+    /// (``KeptWeekFigures/version``), in a short transaction of its own; keeps nothing if
+    /// any change has been committed since (figures of rows that changed meanwhile would be
+    /// wrong). Not audited: they are derived, never shown as records, and dropped by the
+    /// database itself (triggers) whenever a presentation that arrived in their span is
+    /// inserted, deleted or changes its arrival, seen time, voiding or site. `check`
+    /// computes every kept week again and reports any that differ.
+    func keepWeekFigures(
+        _ figures: [(span: TimeSpan, figures: WeekFigures)], scope: String, readAt version: Int64
+    ) throws
 }
 
 /// Opens the store a `--db` value names: the composition root (the executable) decides

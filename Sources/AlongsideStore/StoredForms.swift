@@ -124,3 +124,38 @@ extension Service {
     }
 }
 
+
+extension WeekFigures {
+    /// The waits as stored with the kept figures: each wait in seconds as 8 bytes,
+    /// little-endian, in ascending order.
+    public var storedWaits: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(waitSeconds.count * 8)
+        for wait in waitSeconds {
+            withUnsafeBytes(of: Int64(wait).littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// Figures read back from their stored form; nil when the bytes are not a whole number
+    /// of waits or not in ascending order (then they are not used).
+    public init?(presentations: Int, storedWaits bytes: some Collection<UInt8>) {
+        guard bytes.count % 8 == 0, presentations >= bytes.count / 8 else { return nil }
+        var waits: [Int] = []
+        waits.reserveCapacity(bytes.count / 8)
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in bytes {
+            value |= UInt64(byte) << shift
+            shift += 8
+            if shift == 64 {
+                let wait = Int(Int64(bitPattern: value))
+                if let last = waits.last, wait < last { return nil }
+                waits.append(wait)
+                value = 0
+                shift = 0
+            }
+        }
+        self.init(presentations: presentations, waitSeconds: waits)
+    }
+}

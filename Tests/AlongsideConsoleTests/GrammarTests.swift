@@ -43,6 +43,36 @@ struct GrammarTreeTests {
         #expect(register?.optionNames.contains("--help") == false)
     }
 
+    /// The options are read from each command's own dump, lazily; the whole tree's dump
+    /// (what the grammar was once built from) must agree on every command's option names.
+    @Test func eachCommandsOwnOptionsAgreeWithTheWholeTreesDump() throws {
+        let json = Data(RootCommand._dumpHelp().utf8)
+        let tool = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        var dumped: [String: [String]] = [:]
+        func walk(_ command: [String: Any], path: [String]) {
+            // The parser's own `help` comes after the console's, under the same name.
+            if dumped[path.joined(separator: " ")] != nil { return }
+            let names = (command["arguments"] as? [[String: Any]] ?? []).flatMap { a in
+                (a["names"] as? [[String: Any]] ?? []).map { n -> String in
+                    let name = n["name"] as? String ?? ""
+                    return (n["kind"] as? String == "long" ? "--" : "-") + name
+                }
+            }
+            dumped[path.joined(separator: " ")] = names.filter {
+                !["--help", "-h", "--experimental-dump-help", "--version",
+                  "--generate-completion-script"].contains($0)
+            }
+            for sub in command["subcommands"] as? [[String: Any]] ?? [] {
+                walk(sub, path: path + [sub["commandName"] as? String ?? ""])
+            }
+        }
+        walk(try #require(tool["command"] as? [String: Any]), path: [])
+        for c in Self.commands {
+            #expect(c.optionNames == dumped[c.words], "\(c.words)")
+        }
+        #expect(Self.commands.count == dumped.count - 1, "the tree, less the root")
+    }
+
     @Test func everyCommandNamesItselfAndHasAnAbstract() {
         #expect(Self.commands.count > 40)
         for c in Self.commands {

@@ -8,7 +8,7 @@ import Testing
 /// could match (checked by brute force on small instances).
 @Suite("Allocation properties")
 struct AllocationPropertyTests {
-    struct Rng {
+    struct Rng: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

@@ -184,3 +184,51 @@ struct WeeklySummaryTests {
         #expect(s.withinTargetPct == 16.7)
     }
 }
+
+@Suite("Week figures: the trend's rows from arrival and seen times alone")
+struct WeekFiguresTests {
+    /// Random presentations over `weeks` weeks from 2026-W10 (some outside, some unseen).
+    private func random(_ seed: UInt64, weeks: Int, calendar: SiteCalendar) -> [Presentation] {
+        var g = AllocationPropertyTests.Rng(state: seed)
+        let start = calendar.interval(of: ISOWeek(year: 2026, week: 10)!).start
+        let length = Double(weeks * 7 * 86_400)
+        return (0..<Int.random(in: 0...400, using: &g)).map { n in
+            let arrived = start.addingTimeInterval(
+                Double(Int.random(in: -86_400...Int(length) + 86_400, using: &g)))
+            let seen: Date? =
+                Bool.random(using: &g)
+                ? arrived.addingTimeInterval(Double(Int.random(in: 0...10_800, using: &g))) : nil
+            return Presentation(
+                number: n + 1, locality: "blackpool", needs: ["alcohol"], arrivedAt: arrived,
+                seenAt: seen)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func theHeadlineFromFiguresIsTheFullSummarysHeadline(_ seed: UInt64) throws {
+        let calendar = try #require(SiteCalendar(identifier: "Europe/London"))
+        let first = ISOWeek(year: 2026, week: 10)!
+        let last = first.adding(weeks: 5)
+        let rows = random(seed, weeks: 6, calendar: calendar)
+        let full = WeeklySummary.series(
+            from: first, through: last, presentations: rows, shifts: [], calendar: calendar,
+            targetMinutes: 60)
+        let spans = ISOWeek.weeks(from: first, through: last).map { w in
+            let b = calendar.interval(of: w)
+            return TimeSpan(start: b.start, end: b.end)
+        }
+        // The clocks go back in 2026-W43 and forward in W13: spans are not all 7 × 24 h.
+        var shuffler = AllocationPropertyTests.Rng(state: seed &+ 99)
+        let figures = WeekFigures.of(rows.shuffled(using: &shuffler), in: spans)
+        #expect(figures.count == full.count)
+        for (summary, f) in zip(full, figures) {
+            let headline = WeeklySummary(week: summary.week, figures: f, targetMinutes: 60)
+            #expect(headline.presentations == summary.presentations)
+            #expect(headline.seen == summary.seen)
+            #expect(headline.seenWithinTarget == summary.seenWithinTarget)
+            #expect(headline.withinTargetPct == summary.withinTargetPct)
+            #expect(headline.waits == summary.waits)
+            #expect(headline.waitSeconds == summary.waitSeconds)
+        }
+    }
+}

@@ -11,8 +11,26 @@ struct Check: ConsoleCommand {
     static let requiredRole = Role.admin
 
     func execute(_ session: Session) throws -> String {
-        let problems = try session.store.check()
+        let problems = try session.store.check() + session.read { tx in try Self.weekFigureProblems(tx, calendar: session.calendar) }
         if problems.isEmpty { return "ok: database integrity and audit chain verified." }
         throw CommandError("check found problems:\n  " + problems.joined(separator: "\n  "))
+    }
+
+    /// Every week's figures the store keeps for the trend, computed again from the
+    /// presentations: kept figures that differ were changed behind the console's back (the
+    /// triggers drop them on every change a console makes).
+    static func weekFigureProblems(_ tx: any StoreReading, calendar: SiteCalendar) throws
+        -> [String]
+    {
+        try tx.allKeptWeekFigures().compactMap { kept in
+            let rows = try tx.presentationTimes(arrivedIn: kept.span).filter {
+                kept.scope == WeekFigureScope.allSites
+                    || WeekFigureScope.site($0.site) == kept.scope
+            }
+            guard WeekFigures(of: rows) != kept.figures else { return nil }
+            let scope = kept.scope == WeekFigureScope.allSites ? "all sites" : "site \(kept.scope)"
+            return "week_figures: the trend's figures kept for \(calendar.week(of: kept.span.start)) "
+                + "(\(scope)) differ from its presentations: changed outside the console"
+        }
     }
 }

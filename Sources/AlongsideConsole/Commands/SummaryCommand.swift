@@ -197,19 +197,10 @@ enum SummaryData {
             TimeSpan(start: cal.interval(of: a).start, end: cal.interval(of: b).end)
         }
         guard let shiftWeek, shiftWeek == last else {
-            return WeeklySummary.series(
-                from: first, through: last,
-                presentations: scope.filter(try tx.presentationTimes(arrivedIn: span(first, last))),
-                shifts: [], calendar: cal, targetMinutes: target)
+            return try trendWeeks(from: first, through: last, tx: tx, session: session, scope: scope)
         }
-        var earlier: [WeeklySummary] = []
-        if first < last {
-            earlier = WeeklySummary.series(
-                from: first, through: last.adding(weeks: -1),
-                presentations: scope.filter(
-                    try tx.presentationTimes(arrivedIn: span(first, last.adding(weeks: -1)))),
-                shifts: [], calendar: cal, targetMinutes: target)
-        }
+        let earlier = try trendWeeks(
+            from: first, through: last.adding(weeks: -1), tx: tx, session: session, scope: scope)
         let week = span(last, last)
         var current = WeeklySummary(
             week: last, presentations: scope.filter(try tx.presentations(arrivedIn: week)),
@@ -224,5 +215,70 @@ enum SummaryData {
                     start: week.start.addingTimeInterval(-SignIn.earlyAllowance), end: week.end)),
             calendar: cal, now: session.now)
         return earlier + [current]
+    }
+
+    /// The headline figures of the weeks `first` through `last` (none when `last < first`),
+    /// oldest first: those the store keeps for closed weeks as kept, the others from their
+    /// presentations' arrival and seen times (one read of each run of weeks not kept). The
+    /// closed weeks computed are handed to `session.weekFigures`, kept after the command's
+    /// transaction (a read transaction cannot write).
+    static func trendWeeks(
+        from first: ISOWeek, through last: ISOWeek, tx: any StoreReading, session: Session,
+        scope: SiteScope
+    ) throws -> [WeeklySummary] {
+        let weeks = ISOWeek.weeks(from: first, through: last)
+        let spans = weeks.map { w in
+            let bounds = session.calendar.interval(of: w)
+            return TimeSpan(start: bounds.start, end: bounds.end)
+        }
+        let key = scope.isAll ? WeekFigureScope.allSites : WeekFigureScope.site(scope.name)
+        let kept = try tx.keptWeekFigures(scope: key, spans: spans)
+        var figures = spans.map { kept.figures[$0] }
+        var computed: [(span: TimeSpan, figures: WeekFigures)] = []
+        var i = 0
+        while i < spans.count {
+            guard figures[i] == nil else {
+                i += 1
+                continue
+            }
+            var j = i
+            while j + 1 < spans.count && figures[j + 1] == nil { j += 1 }
+            let run = Array(spans[i...j])
+            let rows = scope.filter(
+                try tx.presentationTimes(arrivedIn: TimeSpan(start: run[0].start, end: run[j - i].end)))
+            for (k, f) in WeekFigures.of(rows, in: run).enumerated() {
+                figures[i + k] = f
+                if run[k].end <= session.now { computed.append((run[k], f)) }
+            }
+            i = j + 1
+        }
+        session.weekFigures.add(computed, scope: key, readAt: kept.version)
+        let target = session.config.targetMinutes
+        return weeks.indices.map { n in
+            WeeklySummary(
+                week: weeks[n], figures: figures[n] ?? WeekFigures(presentations: 0, waitSeconds: []),
+                targetMinutes: target)
+        }
+    }
+}
+
+/// Week figures a command computed for closed weeks the store did not keep, kept when the
+/// command's transaction is over (``AlongsideStore/keepWeekFigures(_:scope:readAt:)``).
+final class PendingWeekFigures: @unchecked Sendable {
+    private var pending: [(scope: String, version: Int64, figures: [(span: TimeSpan, figures: WeekFigures)])] = []
+
+    /// Adds figures computed from data read at `version`.
+    func add(_ figures: [(span: TimeSpan, figures: WeekFigures)], scope: String, readAt version: Int64) {
+        if !figures.isEmpty { pending.append((scope, version, figures)) }
+    }
+
+    /// Keeps what was added, then forgets it. Best effort: the figures are derived, so a
+    /// store that cannot keep them now (a read-only file, a busy database) only computes
+    /// them again next time; nothing the user sees depends on it.
+    func keep(in store: any AlongsideStore) {
+        defer { pending = [] }
+        for p in pending {
+            try? store.keepWeekFigures(p.figures, scope: p.scope, readAt: p.version)
+        }
     }
 }

@@ -1,11 +1,17 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
-/// The one grammar, read from swift-argument-parser's own description of `RootCommand`
-/// (its `--experimental-dump-help` JSON): command words, subcommand words and every
-/// command's options. Completion, the help overview and the check for an option given
-/// twice all derive from it, so a command added to the tree is completed, listed and
-/// checked without another list to keep.
+/// The one grammar, read from the parser tree of `RootCommand`: command words and abstracts
+/// from each type's `CommandConfiguration`, and each command's options from
+/// swift-argument-parser's own description of that command (its `--experimental-dump-help`
+/// JSON), read the first time that command's options are asked for and kept. Completion, the
+/// help overview and the check for an option given twice all derive from it, so a command
+/// added to the tree is completed, listed and checked without another list to keep.
+///
+/// The tree is cheap to build (configurations only); the options are not (the dump reflects
+/// over every option and renders the whole description), so nothing on the start-up path
+/// asks for them: `alongside -c help` reads no command's options at all.
 enum Grammar {
     /// One option, flag or positional argument of a command.
     struct Argument: Sendable {
@@ -33,8 +39,9 @@ enum Grammar {
         var type: any ParsableCommand.Type
         /// Its subcommands, in the tree's order.
         var subcommands: [Command]
-        /// Its options, flags and arguments, without the automatic `--help`.
-        var arguments: [Argument]
+        /// Its options, flags and arguments, without the automatic `--help` (read from the
+        /// parser the first time they are asked for, then kept).
+        var arguments: [Argument] { Grammar.arguments(of: type) }
 
         /// The last word of the path.
         var name: String { path.last ?? "" }
@@ -53,7 +60,18 @@ enum Grammar {
     }
 
     /// The root: `alongside` and every command it knows.
-    static let root: Command = build(RootCommand.self)
+    static let root: Command = tree(RootCommand.self, path: [])
+
+    /// The command of `type` and the commands below it, from their configurations (`path`:
+    /// the words naming it; empty for a root, such as alongside's own options).
+    static func tree(_ type: any ParsableCommand.Type, path: [String] = []) -> Command {
+        let configuration = type.configuration
+        let subcommands = configuration.subcommands.map { sub in
+            tree(sub, path: path + [name(of: sub)])
+        }
+        return Command(
+            path: path, abstract: configuration.abstract, type: type, subcommands: subcommands)
+    }
 
     /// The command name of a parser type, from its configuration (every command names
     /// itself explicitly).
@@ -73,42 +91,33 @@ enum Grammar {
         return (node, depth)
     }
 
-    /// The grammar of any command type (the root's is `root`).
-    static func build(_ type: any ParsableCommand.Type) -> Command {
+    /// The options, flags and arguments of any command type, from swift-argument-parser's
+    /// dump of that command alone, kept after the first time.
+    static func arguments(of type: any ParsableCommand.Type) -> [Argument] {
+        let key = ObjectIdentifier(type)
+        if let known = argumentCache.withLock({ $0[key] }) { return known }
         let json = Data(type._dumpHelp().utf8)
         guard let info = try? JSONDecoder().decode(DumpedTool.self, from: json) else {
             preconditionFailure("swift-argument-parser's dump of the grammar cannot be read")
         }
-        return node(info.command, type: type, path: [])
-    }
-
-    private static func node(
-        _ info: DumpedCommand, type: any ParsableCommand.Type, path: [String]
-    ) -> Command {
-        // The tree's own subcommands, in order; the dump adds the parser's built-in `help`
-        // after them, which the console's `help` replaces.
-        let dumped = info.subcommands ?? []
-        let subs = type.configuration.subcommands.compactMap { t -> Command? in
-            guard let sub = dumped.first(where: { $0.commandName == name(of: t) }) else {
-                return nil
-            }
-            return node(sub, type: t, path: path + [sub.commandName])
-        }
-        let arguments = (info.arguments ?? []).compactMap { a -> Argument? in
+        let parserOwn: Set<String> = [
+            "--help", "--experimental-dump-help", "--generate-completion-script", "--version",
+        ]
+        let arguments = (info.command.arguments ?? []).compactMap { a -> Argument? in
             let names = (a.names ?? []).map { n in
                 n.kind == "short" ? "-" + n.name : n.kind == "long" ? "--" + n.name : "-" + n.name
             }
-            if names.contains("--help") || names.contains("--experimental-dump-help") {
-                return nil
-            }
+            if names.contains(where: parserOwn.contains) { return nil }
             return Argument(
                 names: names, isPositional: a.kind == "positional", takesValue: a.kind == "option",
                 isRepeating: a.isRepeating, values: a.allValues ?? [], valueName: a.valueName)
         }
-        return Command(
-            path: path, abstract: info.abstract ?? "", type: type, subcommands: subs,
-            arguments: arguments)
+        argumentCache.withLock { $0[key] = arguments }
+        return arguments
     }
+
+    /// The options read so far, by command type.
+    private static let argumentCache = Mutex<[ObjectIdentifier: [Argument]]>([:])
 
     /// The single-value option given more than once in `words` (the command's own words,
     /// after the ones naming it), if any: swift-argument-parser would keep the last value
@@ -118,6 +127,14 @@ enum Grammar {
     static func repeatedOption(in words: [String], of command: Command, stopAtWord: Bool = false)
         -> (option: String, values: [String])?
     {
+        // An option given twice needs two words that look like options: most lines have
+        // fewer, and are answered without reading the command's options.
+        var optionWords = 0
+        for word in words {
+            if word == "--" { break }
+            if word.hasPrefix("-") { optionWords += 1 }
+        }
+        if optionWords < 2 { return nil }
         var seen: [String: [String]] = [:]
         var i = 0
         while i < words.count {
@@ -154,9 +171,6 @@ private struct DumpedTool: Decodable {
 }
 
 private struct DumpedCommand: Decodable {
-    var commandName: String
-    var abstract: String?
-    var subcommands: [DumpedCommand]?
     var arguments: [DumpedArgument]?
 }
 

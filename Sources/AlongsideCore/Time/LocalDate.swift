@@ -226,6 +226,17 @@ public struct ISOWeek: Hashable, Comparable, Sendable, CustomStringConvertible,
         ISOWeek(containing: monday.adding(days: 7 * weeks))
     }
 
+    /// The weeks from `first` through `last`, oldest first (none when `last < first`).
+    public static func weeks(from first: ISOWeek, through last: ISOWeek) -> [ISOWeek] {
+        var weeks: [ISOWeek] = []
+        var week = first
+        while week <= last {
+            weeks.append(week)
+            week = week.adding(weeks: 1)
+        }
+        return weeks
+    }
+
     /// Orders weeks chronologically.
     public static func < (lhs: ISOWeek, rhs: ISOWeek) -> Bool {
         (lhs.year, lhs.week) < (rhs.year, rhs.week)

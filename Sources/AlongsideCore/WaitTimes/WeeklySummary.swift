@@ -179,12 +179,7 @@ public struct WeeklySummary: Sendable, Equatable {
         shifts: [Shift], calendar: SiteCalendar, targetMinutes: Int
     ) -> [WeeklySummary] {
         guard first <= last else { return [] }
-        var weeks: [ISOWeek] = []
-        var week = first
-        while week <= last {
-            weeks.append(week)
-            week = week.adding(weeks: 1)
-        }
+        let weeks = ISOWeek.weeks(from: first, through: last)
         let bounds = weeks.map { calendar.interval(of: $0) }
         // starts[i] is week i's first instant; starts[weeks.count] is the end of the last.
         let starts = bounds.map(\.start) + [bounds[bounds.count - 1].end]
@@ -271,5 +266,77 @@ public struct WeeklySummary: Sendable, Equatable {
             }
         }
         self.mentors = Identifiers.sortedNaturally(Array(rows.values), id: \.mentorID)
+    }
+}
+
+/// What a week's row of the trend needs (spec §6): how many people were referred in the
+/// week and the waits of those seen. They are a function of the week's presentations'
+/// arrival and seen times alone (voided ones left out), so a closed week's figures can be
+/// kept and reused exactly, as long as they are dropped whenever one of those presentations
+/// changes (the stores do this with triggers).
+public struct WeekFigures: Sendable, Equatable {
+    /// Presentations that arrived in the week.
+    public var presentations: Int
+    /// The waits of those seen, in seconds, sorted ascending.
+    public var waitSeconds: [Int]
+
+    /// Figures from a count and the waits (in any order).
+    public init(presentations: Int, waitSeconds: [Int]) {
+        self.presentations = presentations
+        self.waitSeconds = waitSeconds.sorted()
+    }
+
+    /// The figures of presentations already known to belong to the week.
+    public init(of inWeek: [Presentation]) {
+        self.init(presentations: inWeek.count, waitSeconds: inWeek.compactMap(\.waitSeconds))
+    }
+
+    /// The figures of each of `spans` (consecutive, ascending, as the weeks of a trend are),
+    /// from rows loaded once: each presentation counts in the span of its arrival; rows
+    /// outside every span are ignored.
+    public static func of(_ presentations: [Presentation], in spans: [TimeSpan]) -> [WeekFigures] {
+        var counts = [Int](repeating: 0, count: spans.count)
+        var waits = [[Int]](repeating: [], count: spans.count)
+        for p in presentations {
+            // Binary search for the last span starting at or before the arrival.
+            var low = 0
+            var high = spans.count
+            while low < high {
+                let middle = (low + high) / 2
+                if spans[middle].start <= p.arrivedAt { low = middle + 1 } else { high = middle }
+            }
+            let i = low - 1
+            guard i >= 0, spans[i].contains(p.arrivedAt) else { continue }
+            counts[i] += 1
+            if let wait = p.waitSeconds { waits[i].append(wait) }
+        }
+        return spans.indices.map { WeekFigures(presentations: counts[$0], waitSeconds: waits[$0]) }
+    }
+}
+
+extension WeeklySummary {
+    /// A week of the trend: the headline figures from `figures` (presentations, seen, seen
+    /// within target, the share and the wait statistics), computed exactly as a full
+    /// summary computes them; no break-downs, not-seen counts or mentors.
+    public init(week: ISOWeek, figures: WeekFigures, targetMinutes: Int) {
+        let targetSeconds = targetMinutes * 60
+        self.week = week
+        self.targetMinutes = targetMinutes
+        self.presentations = figures.presentations
+        self.seen = figures.waitSeconds.count
+        // Sorted: the waits within target are a prefix.
+        var within = 0
+        while within < figures.waitSeconds.count, figures.waitSeconds[within] <= targetSeconds {
+            within += 1
+        }
+        self.seenWithinTarget = within
+        self.withinTargetPct = percentOneDecimal(within, of: figures.presentations)
+        self.waits = WaitStatistics(waitSeconds: figures.waitSeconds)
+        self.waitSeconds = figures.waitSeconds
+        self.notSeen = []
+        self.byLocality = []
+        self.byNeed = []
+        self.bySite = []
+        self.mentors = []
     }
 }

@@ -1,0 +1,81 @@
+import AlongsideCore
+import AlongsideStore
+import Foundation
+
+// The trend's kept week figures (migration pg2-week-figures), as the SQLite store keeps
+// them: read with the data's version (`audit_head.changes`, which every commit that changes
+// anything moves), kept only if it has not moved.
+
+extension PostgresTransaction {
+    func keptWeekFigures(scope: String, spans: [TimeSpan]) throws -> KeptWeekFigures {
+        var found: [TimeSpan: WeekFigures] = [:]
+        if let first = spans.map(\.start).min(), let last = spans.map(\.end).max() {
+            let wanted = Set(spans)
+            for row in try run.query(
+                """
+                SELECT start, "end", presentations, waits FROM week_figures
+                WHERE scope = $1 AND start >= $2 AND start < $3
+                """, [scope.pg, first.pg, last.pg])
+            {
+                let span = TimeSpan(
+                    start: Date(storedSeconds: row.int(0) ?? 0),
+                    end: Date(storedSeconds: row.int(1) ?? 0))
+                guard wanted.contains(span),
+                    let figures = WeekFigures(
+                        presentations: Int(row.int(2) ?? -1), storedWaits: row.bytes(3) ?? [])
+                else { continue }
+                found[span] = figures
+            }
+        }
+        return KeptWeekFigures(figures: found, version: try PostgresStore.dataVersion(run))
+    }
+
+    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)] {
+        try run.query(
+            """
+            SELECT scope, start, "end", presentations, waits FROM week_figures
+            ORDER BY scope, start, "end"
+            """
+        ).map { row in
+            (
+                row.text(0) ?? "",
+                TimeSpan(
+                    start: Date(storedSeconds: row.int(1) ?? 0),
+                    end: Date(storedSeconds: row.int(2) ?? 0)),
+                // Bytes that cannot be read back count as no waits at all: `check` reports
+                // the week as differing.
+                WeekFigures(presentations: Int(row.int(3) ?? -1), storedWaits: row.bytes(4) ?? [])
+                    ?? WeekFigures(presentations: -1, waitSeconds: [])
+            )
+        }
+    }
+}
+
+extension PostgresStore {
+    /// The version kept figures are read and kept at: the head row's change counter.
+    static func dataVersion(_ run: PGRunner) throws -> Int64 {
+        try run.int("SELECT changes FROM audit_head WHERE one = 1") ?? 0
+    }
+
+    public func keepWeekFigures(
+        _ figures: [(span: TimeSpan, figures: WeekFigures)], scope: String, readAt version: Int64
+    ) throws {
+        guard !figures.isEmpty else { return }
+        try transaction(write: true) { run in
+            guard try Self.dataVersion(run) == version else { return }
+            for (span, f) in figures {
+                try run.execute(
+                    """
+                    INSERT INTO week_figures(scope, start, "end", presentations, waits)
+                    VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (scope, start, "end") DO UPDATE
+                    SET presentations = excluded.presentations, waits = excluded.waits
+                    """,
+                    [
+                        scope.pg, span.start.pg, span.end.pg, f.presentations.pg,
+                        .bytes(f.storedWaits),
+                    ])
+            }
+        }
+    }
+}
