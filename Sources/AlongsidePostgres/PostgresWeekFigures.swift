@@ -30,6 +30,23 @@ extension PostgresTransaction {
         return KeptWeekFigures(figures: found, version: try PostgresStore.dataVersion(run))
     }
 
+    func tallyArrivals(into tally: inout WeekFigures.Tally, site: String?) throws {
+        guard let first = tally.spans.first, let last = tally.spans.last else { return }
+        let wanted = site?.lowercased()
+        for row in try run.query(
+            """
+            SELECT arrived_at, seen_at, site FROM presentation
+            WHERE arrived_at >= $1 AND arrived_at < $2 AND voided_at IS NULL
+            """, [first.start.pg, last.end.pg])
+        {
+            guard WeekFigureScope.matches(row.text(2) ?? "", wanted) else { continue }
+            let arrived = row.int(0) ?? 0
+            tally.add(
+                arrivedAt: Date(storedSeconds: arrived),
+                waitSeconds: row.int(1).map { Int($0 - arrived) })
+        }
+    }
+
     func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)] {
         try run.query(
             """

@@ -32,6 +32,24 @@ extension SQLiteTransaction {
         return KeptWeekFigures(figures: found, version: try Self.dataVersion(db))
     }
 
+    func tallyArrivals(into tally: inout WeekFigures.Tally, site: String?) throws {
+        guard let first = tally.spans.first, let last = tally.spans.last else { return }
+        let wanted = site?.lowercased()
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT arrived_at, seen_at, site FROM presentation
+                    WHERE arrived_at >= ? AND arrived_at < ? AND voided_at IS NULL
+                    """), arguments: [first.start.storedSeconds, last.end.storedSeconds])
+        while let row = try rows.next() {
+            guard WeekFigureScope.matches(row[2], wanted) else { continue }
+            let arrived: Int64 = row[0]
+            let seen: Int64? = row[1]
+            tally.add(
+                arrivedAt: Date(storedSeconds: arrived), waitSeconds: seen.map { Int($0 - arrived) })
+        }
+    }
+
     func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)] {
         try Row.fetchAll(
             db,

@@ -213,6 +213,10 @@ public protocol StoreReading {
     /// ``AlongsideStore/keepWeekFigures(_:scope:readAt:)`` with figures computed in the same
     /// transaction.
     func keptWeekFigures(scope: String, spans: [TimeSpan]) throws -> KeptWeekFigures
+    /// Counts into `tally` every presentation that arrived in its spans, voided ones left
+    /// out, of the site `site` (compared without regard to case; nil: every site), reading
+    /// only their arrival, seen time and site, streamed rather than held.
+    func tallyArrivals(into tally: inout WeekFigures.Tally, site: String?) throws
     /// Every week's figures kept, by scope and start (for `check`, which computes each again).
     func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)]
 }

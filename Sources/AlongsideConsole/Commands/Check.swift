@@ -23,11 +23,10 @@ struct Check: ConsoleCommand {
         -> [String]
     {
         try tx.allKeptWeekFigures().compactMap { kept in
-            let rows = try tx.presentationTimes(arrivedIn: kept.span).filter {
-                kept.scope == WeekFigureScope.allSites
-                    || WeekFigureScope.site($0.site) == kept.scope
-            }
-            guard WeekFigures(of: rows) != kept.figures else { return nil }
+            var tally = WeekFigures.Tally(spans: [kept.span])
+            try tx.tallyArrivals(
+                into: &tally, site: kept.scope == WeekFigureScope.allSites ? nil : kept.scope)
+            guard tally.figures.first != kept.figures else { return nil }
             let scope = kept.scope == WeekFigureScope.allSites ? "all sites" : "site \(kept.scope)"
             return "week_figures: the trend's figures kept for \(calendar.week(of: kept.span.start)) "
                 + "(\(scope)) differ from its presentations: changed outside the console"

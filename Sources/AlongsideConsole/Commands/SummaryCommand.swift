@@ -244,9 +244,9 @@ enum SummaryData {
             var j = i
             while j + 1 < spans.count && figures[j + 1] == nil { j += 1 }
             let run = Array(spans[i...j])
-            let rows = scope.filter(
-                try tx.presentationTimes(arrivedIn: TimeSpan(start: run[0].start, end: run[j - i].end)))
-            for (k, f) in WeekFigures.of(rows, in: run).enumerated() {
+            var tally = WeekFigures.Tally(spans: run)
+            try tx.tallyArrivals(into: &tally, site: scope.isAll ? nil : scope.name)
+            for (k, f) in tally.figures.enumerated() {
                 figures[i + k] = f
                 if run[k].end <= session.now { computed.append((run[k], f)) }
             }

@@ -286,31 +286,50 @@ public struct WeekFigures: Sendable, Equatable {
         self.waitSeconds = waitSeconds.sorted()
     }
 
-    /// The figures of presentations already known to belong to the week.
-    public init(of inWeek: [Presentation]) {
-        self.init(presentations: inWeek.count, waitSeconds: inWeek.compactMap(\.waitSeconds))
-    }
-
     /// The figures of each of `spans` (consecutive, ascending, as the weeks of a trend are),
     /// from rows loaded once: each presentation counts in the span of its arrival; rows
     /// outside every span are ignored.
     public static func of(_ presentations: [Presentation], in spans: [TimeSpan]) -> [WeekFigures] {
-        var counts = [Int](repeating: 0, count: spans.count)
-        var waits = [[Int]](repeating: [], count: spans.count)
-        for p in presentations {
-            // Binary search for the last span starting at or before the arrival.
+        var tally = Tally(spans: spans)
+        for p in presentations { tally.add(arrivedAt: p.arrivedAt, waitSeconds: p.waitSeconds) }
+        return tally.figures
+    }
+
+    /// The figures of consecutive spans, counted one presentation at a time (so a store can
+    /// stream a year of rows into it without holding them).
+    public struct Tally: Sendable {
+        /// The spans, ascending.
+        public let spans: [TimeSpan]
+        private var counts: [Int]
+        private var waits: [[Int]]
+
+        /// An empty tally of `spans` (consecutive, ascending).
+        public init(spans: [TimeSpan]) {
+            self.spans = spans
+            counts = [Int](repeating: 0, count: spans.count)
+            waits = [[Int]](repeating: [], count: spans.count)
+        }
+
+        /// Counts a presentation that arrived at `arrivedAt` (and was seen after
+        /// `waitSeconds`, if seen) in its span; outside every span it is ignored.
+        public mutating func add(arrivedAt: Date, waitSeconds: Int?) {
+            // The last span starting at or before the arrival.
             var low = 0
             var high = spans.count
             while low < high {
                 let middle = (low + high) / 2
-                if spans[middle].start <= p.arrivedAt { low = middle + 1 } else { high = middle }
+                if spans[middle].start <= arrivedAt { low = middle + 1 } else { high = middle }
             }
             let i = low - 1
-            guard i >= 0, spans[i].contains(p.arrivedAt) else { continue }
+            guard i >= 0, spans[i].contains(arrivedAt) else { return }
             counts[i] += 1
-            if let wait = p.waitSeconds { waits[i].append(wait) }
+            if let waitSeconds { waits[i].append(waitSeconds) }
         }
-        return spans.indices.map { WeekFigures(presentations: counts[$0], waitSeconds: waits[$0]) }
+
+        /// The figures of each span, in order.
+        public var figures: [WeekFigures] {
+            spans.indices.map { WeekFigures(presentations: counts[$0], waitSeconds: waits[$0]) }
+        }
     }
 }
 
