@@ -150,6 +150,17 @@ struct RepeatedOptionTests {
         #expect(Grammar.repeatedOption(in: ["--needs", "a", "--locality", "b"], of: register) == nil)
     }
 
+    /// `repeatedOption` reads a command's options only when a name repeats, which is exact
+    /// only while no single-value option has two names (`-f` and `--format` given once each
+    /// would be the same option twice).
+    @Test func everySingleValueOptionHasOneName() {
+        for c in GrammarTreeTests.commands + [Grammar.tree(Launcher.Options.self)] {
+            for a in c.arguments where a.takesValue && !a.isRepeating {
+                #expect(a.names.count == 1, "\(c.words): \(a.names)")
+            }
+        }
+    }
+
     @Test func givenTwiceThroughTheBinaryIsAnErrorNamingIt() throws {
         let s = try Sandbox(now: Date(timeIntervalSince1970: 1_795_000_000))
         let cases: [(String, String)] = [

@@ -127,14 +127,21 @@ enum Grammar {
     static func repeatedOption(in words: [String], of command: Command, stopAtWord: Bool = false)
         -> (option: String, values: [String])?
     {
-        // An option given twice needs two words that look like options: most lines have
-        // fewer, and are answered without reading the command's options.
-        var optionWords = 0
+        // An option given twice needs the same name twice among the words that look like
+        // options: every single-value option of the tree has one name (a test holds the tree
+        // to that), so lines without a repeated name, most of them, are answered without
+        // reading the command's options.
+        var names: Set<String> = []
+        var repeatsAName = false
         for word in words {
             if word == "--" { break }
-            if word.hasPrefix("-") { optionWords += 1 }
+            guard word.hasPrefix("-") else { continue }
+            if !names.insert(String(word.prefix { $0 != "=" })).inserted {
+                repeatsAName = true
+                break
+            }
         }
-        if optionWords < 2 { return nil }
+        if !repeatsAName { return nil }
         var seen: [String: [String]] = [:]
         var i = 0
         while i < words.count {
