@@ -39,7 +39,7 @@ final class RosterCache: @unchecked Sendable {
             .sortedNaturallyByID()
         var position: [String: Int] = [:]
         position.reserveCapacity(sorted.count)
-        for (i, m) in sorted.enumerated() { position[m.id.lowercased()] = i }
+        for (i, m) in sorted.enumerated() { position[Identifiers.caseKey(m.id)] = i }
         let made = Snapshot(version: version ?? "", sorted: sorted, position: position)
         if version != nil { lock.withLock { snapshot = made } }
         return made

@@ -21,9 +21,11 @@ extension SQLiteTransaction {
             args.append(mentor)
         }
         var result: [String: [SignIn]] = [:]
-        for row in try Row.cachedAll(db, sql: sql, arguments: StatementArguments(args)) {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: sql), arguments: StatementArguments(args))
+        while let row = try rows.next() {
             let s = Self.signIn(row)
-            result[s.mentorID.lowercased(), default: []].append(s)
+            result[Identifiers.caseKey(s.mentorID), default: []].append(s)
         }
         return result
     }

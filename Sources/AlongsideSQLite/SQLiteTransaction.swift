@@ -49,25 +49,25 @@ struct SQLiteTransaction: StoreWriting {
 
     func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState] {
         let t = time.storedSeconds
-        var shifts: [String: [TimeSpan]] = [:]
-        for row in try Row.cachedAll(
-            db,
-            sql: """
-                SELECT mentor_id, start, "end" FROM shift
-                WHERE start <= ? AND start >= ? AND "end" > ?
-                """, arguments: [t, t - Self.longestShift, t])
+        // Rows streamed from cursors and decoded by position (no array of rows, no copies).
+        func spansByMentor(_ sql: String, _ arguments: StatementArguments) throws
+            -> [String: [TimeSpan]]
         {
-            shifts[(row[0] as String).lowercased(), default: []].append(
-                TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
+            var result: [String: [TimeSpan]] = [:]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+            while let row = try rows.next() {
+                result[Identifiers.caseKey(row[0]), default: []].append(
+                    TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
+            }
+            return result
         }
-        var leave: [String: [TimeSpan]] = [:]
-        for row in try Row.cachedAll(
-            db, sql: #"SELECT mentor_id, start, "end" FROM leave WHERE "end" > ? AND start <= ?"#,
-            arguments: [t, t])
-        {
-            leave[(row[0] as String).lowercased(), default: []].append(
-                TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])))
-        }
+        let shifts = try spansByMentor(
+            """
+            SELECT mentor_id, start, "end" FROM shift
+            WHERE start <= ? AND start >= ? AND "end" > ?
+            """, [t, t - Self.longestShift, t])
+        let leave = try spansByMentor(
+            #"SELECT mentor_id, start, "end" FROM leave WHERE "end" > ? AND start <= ?"#, [t, t])
         let loads = try caseloads()
         let signIns = try signInsCovering(time)
         let mentors: [Mentor]
@@ -87,7 +87,7 @@ struct SQLiteTransaction: StoreWriting {
             mentors = try self.mentors()
         }
         return mentors.map { m in
-            let key = m.id.lowercased()
+            let key = Identifiers.caseKey(m.id)
             return MentorState(
                 mentor: m, shifts: shifts[key] ?? [], leave: leave[key] ?? [],
                 caseload: loads[key] ?? 0, signIns: signIns[key] ?? [])
@@ -156,14 +156,14 @@ struct SQLiteTransaction: StoreWriting {
 
     func caseloads() throws -> [String: Int] {
         var result: [String: Int] = [:]
-        for row in try Row.cachedAll(
-            db,
-            sql: """
-                SELECT mentor_id, count(*) AS n FROM presentation
-                WHERE closed_at IS NULL AND mentor_id IS NOT NULL GROUP BY mentor_id
-                """)
-        {
-            result[(row["mentor_id"] as String).lowercased()] = row["n"]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT mentor_id, count(*) AS n FROM presentation
+                    WHERE closed_at IS NULL AND mentor_id IS NOT NULL GROUP BY mentor_id
+                    """))
+        while let row = try rows.next() {
+            result[Identifiers.caseKey(row[0]), default: 0] += row[1] as Int
         }
         return result
     }

@@ -67,3 +67,11 @@ struct NaturalOrderTests {
         #expect(!Identifiers.naturalLess("M10", "M2"))
     }
 }
+
+@Suite("Identifiers.caseKey: lowercased(), cheaply")
+struct CaseKeyTests {
+    @Test(arguments: ["m1", "M1", "amy-w", "AMY-W", "Zoë", "ÉMILE", "", "ẞ", "İstanbul", "polish"])
+    func isLowercasedForEveryText(_ text: String) {
+        #expect(Identifiers.caseKey(text) == text.lowercased())
+    }
+}

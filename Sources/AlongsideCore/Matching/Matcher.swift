@@ -138,10 +138,12 @@ public struct Matcher: Sendable {
         let side = mentorSideRule(state, at: q.time, today: q.today)
         if let side, side != .notSignedIn { return side }
         if let wanted = q.mentorGender {
-            guard let g = m.gender, g.lowercased() == wanted else { return .gender }
+            guard let g = m.gender, Identifiers.caseKey(g) == wanted else { return .gender }
         }
         if q.request.presentation.leadMentor && !m.lead { return .notLead }
-        if !q.declined.isEmpty && q.declined.contains(m.id.lowercased()) { return .declined }
+        if !q.declined.isEmpty && q.declined.contains(Identifiers.caseKey(m.id)) {
+            return .declined
+        }
         return side
     }
 
@@ -158,14 +160,14 @@ public struct Matcher: Sendable {
         if !q.needs.isEmpty {
             var counted: Set<String> = []
             for e in m.experience {
-                let tag = e.lowercased()
+                let tag = Identifiers.caseKey(e)
                 if q.needs.contains(tag) && counted.insert(tag).inserted { met += 1 }
             }
         }
         let exp = q.needs.isEmpty ? 1 : Double(met) / Double(q.needs.count)
         var distance: Double? = nil
         var loc = 0.0
-        if m.localities.contains(where: { $0.lowercased() == q.locality }) {
+        if m.localities.contains(where: { Identifiers.caseKey($0) == q.locality }) {
             loc = 1
             distance = 0
         } else {
@@ -178,10 +180,11 @@ public struct Matcher: Sendable {
         }
         var lang = 1.0
         if let wanted = q.language {
-            lang = m.languages.contains(where: { $0.lowercased() == wanted }) ? 1 : 0
+            lang = m.languages.contains(where: { Identifiers.caseKey($0) == wanted }) ? 1 : 0
         }
         let load = m.capacity > 0 ? max(0, 1 - Double(state.caseload) / Double(m.capacity)) : 0
-        let cont: Double = !q.previous.isEmpty && q.previous.contains(m.id.lowercased()) ? 1 : 0
+        let cont: Double =
+            !q.previous.isEmpty && q.previous.contains(Identifiers.caseKey(m.id)) ? 1 : 0
         return (
             ScoreComponents(
                 experience: exp, locality: loc, language: lang, load: load, continuity: cont),

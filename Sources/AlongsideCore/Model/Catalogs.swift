@@ -155,6 +155,16 @@ public struct LocalityCatalog: Sendable {
 
 /// Rules for ids typed by people.
 public enum Identifiers {
+    /// `id.lowercased()`, the key ids, tags, localities and languages are compared by,
+    /// without building a new string when it is already lower-case ASCII (as stored values
+    /// almost always are).
+    public static func caseKey(_ id: String) -> String {
+        for byte in id.utf8 where byte >= 0x80 || (byte >= 65 && byte <= 90) {
+            return id.lowercased()
+        }
+        return id
+    }
+
     /// Subcommand words a mentor id may not be (`leave remove`, `mentor in`, …).
     public static let reservedMentorIDs: Set<String> = ["add", "list", "remove", "in", "out"]
 
