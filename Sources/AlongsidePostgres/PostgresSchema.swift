@@ -551,11 +551,13 @@ enum PostgresSchema {
             END IF;
             IF TG_OP IN ('UPDATE', 'DELETE') THEN
                 DELETE FROM week_figures
-                WHERE start <= OLD.arrived_at AND "end" > OLD.arrived_at;
+                WHERE start <= OLD.arrived_at AND start > OLD.arrived_at - 691200
+                        AND "end" > OLD.arrived_at;
             END IF;
             IF TG_OP IN ('INSERT', 'UPDATE') THEN
                 DELETE FROM week_figures
-                WHERE start <= NEW.arrived_at AND "end" > NEW.arrived_at;
+                WHERE start <= NEW.arrived_at AND start > NEW.arrived_at - 691200
+                        AND "end" > NEW.arrived_at;
             END IF;
             RETURN NULL;
         END

@@ -80,7 +80,10 @@ extension PostgresStore {
         guard !figures.isEmpty else { return }
         try transaction(write: true) { run in
             guard try Self.dataVersion(run) == version else { return }
-            for (span, f) in figures {
+            for (span, f) in figures
+            where span.end.storedSeconds - span.start.storedSeconds
+                <= WeekFigureScope.longestSpanSeconds
+            {
                 try run.execute(
                     """
                     INSERT INTO week_figures(scope, start, "end", presentations, waits)

@@ -327,7 +327,9 @@ enum Migrations {
         // reads a row a week instead of every presentation. Derived data, not audited; the
         // triggers drop a week's figures whenever a presentation arriving in it is inserted,
         // deleted, or changes a column the figures depend on (arrival, seen time, voiding,
-        // site; a change to any other column leaves them), whoever makes the change.
+        // site; a change to any other column leaves them), whoever makes the change. They
+        // look back 691200 s (`WeekFigureScope.longestSpanSeconds`) for the spans an
+        // arrival falls in, so each is one short range on `week_figures_by_start`.
         m.registerMigration("v8-week-figures") { db in
             try db.execute(
                 sql: """
@@ -342,7 +344,8 @@ enum Migrations {
                     CREATE INDEX week_figures_by_start ON week_figures(start);
                     CREATE TRIGGER week_figures_on_insert AFTER INSERT ON presentation BEGIN
                       DELETE FROM week_figures
-                      WHERE start <= NEW.arrived_at AND "end" > NEW.arrived_at;
+                      WHERE start <= NEW.arrived_at AND start > NEW.arrived_at - 691200
+                        AND "end" > NEW.arrived_at;
                     END;
                     CREATE TRIGGER week_figures_on_update
                     AFTER UPDATE OF arrived_at, seen_at, voided_at, site ON presentation
@@ -350,12 +353,15 @@ enum Migrations {
                       OR OLD.voided_at IS NOT NEW.voided_at OR OLD.site IS NOT NEW.site
                     BEGIN
                       DELETE FROM week_figures
-                      WHERE (start <= OLD.arrived_at AND "end" > OLD.arrived_at)
-                         OR (start <= NEW.arrived_at AND "end" > NEW.arrived_at);
+                      WHERE (start <= OLD.arrived_at AND start > OLD.arrived_at - 691200
+                        AND "end" > OLD.arrived_at)
+                         OR (start <= NEW.arrived_at AND start > NEW.arrived_at - 691200
+                        AND "end" > NEW.arrived_at);
                     END;
                     CREATE TRIGGER week_figures_on_delete AFTER DELETE ON presentation BEGIN
                       DELETE FROM week_figures
-                      WHERE start <= OLD.arrived_at AND "end" > OLD.arrived_at;
+                      WHERE start <= OLD.arrived_at AND start > OLD.arrived_at - 691200
+                        AND "end" > OLD.arrived_at;
                     END;
                     """)
         }

@@ -86,7 +86,10 @@ extension SQLiteStore {
         try StorageErrors.plain {
             try queue.write { db in
                 guard try SQLiteTransaction.dataVersion(db) == version else { return }
-                for (span, f) in figures {
+                for (span, f) in figures
+                where span.end.storedSeconds - span.start.storedSeconds
+                    <= WeekFigureScope.longestSpanSeconds
+                {
                     try db.cachedExecute(
                         sql: """
                             INSERT OR REPLACE INTO week_figures(scope, start, "end", presentations,

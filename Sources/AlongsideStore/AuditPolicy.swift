@@ -177,6 +177,7 @@ public enum RecordState {
     /// The row's values as a JSON array: the text whose digest is the record's state.
     public static func canonical(_ values: some Sequence<StoredValue>) -> String {
         var out = "["
+        out.reserveCapacity(256)
         for (i, v) in values.enumerated() {
             if i > 0 { out += "," }
             switch v {
@@ -203,14 +204,21 @@ public enum RecordState {
         guard let text else { return nil }
         var hasher = SHA256()
         if let salt { hasher.update(data: salt) }
-        hasher.update(data: Data(text.utf8))
+        var utf8 = text
+        utf8.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         return PinHash.hex(Array(hasher.finalize()))
     }
 
-    /// 16 random bytes.
+    /// 16 random bytes, from the system's generator: two 64-bit draws (one system call
+    /// each), not sixteen one-byte ones (a bulk import salts every row).
     public static func newSalt() -> [UInt8] {
         var g = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
+        var salt: [UInt8] = []
+        salt.reserveCapacity(16)
+        for _ in 0..<2 {
+            withUnsafeBytes(of: g.next()) { salt.append(contentsOf: $0) }
+        }
+        return salt
     }
 
     public static func bytes(hex: String?) -> [UInt8]? {

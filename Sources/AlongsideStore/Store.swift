@@ -243,6 +243,10 @@ public enum WeekFigureScope {
     public static let allSites = "*"
     /// One site's.
     public static func site(_ name: String) -> String { name.lowercased() }
+    /// The longest span figures are kept for (a week is at most 169 hours): the stores'
+    /// triggers look back only this far for the spans an arrival falls in, and refuse to
+    /// keep longer ones.
+    public static let longestSpanSeconds: Int64 = 8 * 86_400
 }
 
 extension StoreReading {

@@ -263,3 +263,23 @@ struct StoreTests {
         try expectClean(restored, entries: 4)
     }
 }
+
+@Suite("Record-state digests and salts")
+struct RecordDigestTests {
+    @Test func theDigestIsSHA256OfSaltThenTheTextsUTF8() {
+        // Reference values from Python's hashlib.
+        #expect(
+            RecordState.digest(salt: [1, 2], "abc")
+                == "bf0e4665c55d7d245e3678ba4ac7c8692ab26a4e6ccf854425757a4893351544")
+        #expect(
+            RecordState.digest(salt: nil, "é\n")
+                == "edd3a863872a04239eb29ad4bc12fc892b3d4ae57cc7e786a3697816f8e141c2")
+        #expect(RecordState.digest(salt: [1], nil) == nil)
+    }
+
+    @Test func saltsAreSixteenBytesAndDiffer() {
+        let salts = (0..<64).map { _ in RecordState.newSalt() }
+        #expect(salts.allSatisfy { $0.count == 16 })
+        #expect(Set(salts.map { PinHash.hex($0) }).count == 64)
+    }
+}

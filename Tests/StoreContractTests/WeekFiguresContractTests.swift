@@ -85,6 +85,26 @@ struct WeekFiguresContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func aSpanLongerThanAnyWeekIsNotKept(_ kind: StoreKind) throws {
+        try withStore(kind) { f in
+            let long = TimeSpan(start: week1.start, end: week2.end)
+            let version = try f.read { try $0.keptWeekFigures(scope: "*", spans: []).version }
+            try f.store.keepWeekFigures([(long, figures1)], scope: "*", readAt: version)
+            #expect(try f.read { try $0.allKeptWeekFigures() }.isEmpty)
+            // The triggers look back exactly that far: a week of 169 hours (the clocks going
+            // back) is kept, and an arrival in its last hour drops it.
+            let week = TimeSpan(start: week1.start, end: week1.start.addingTimeInterval(169 * 3600))
+            try f.store.keepWeekFigures([(week, figures1)], scope: "*", readAt: version)
+            #expect(try f.read { try $0.allKeptWeekFigures() }.count == 1)
+            try f.write("register") {
+                _ = try $0.insertPresentation(
+                    anonymous(arrived: week.end.addingTimeInterval(-60)))
+            }
+            #expect(try f.read { try $0.allKeptWeekFigures() }.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
     func figuresReadBeforeAnotherChangeAreNotKept(_ kind: StoreKind) throws {
         try withStore(kind) { f in
             let version = try f.read { try $0.keptWeekFigures(scope: "*", spans: []).version }
