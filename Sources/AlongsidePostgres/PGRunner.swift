@@ -101,12 +101,38 @@ final class PGRunner: @unchecked Sendable {
     /// values `binds` for `columns`, in one statement; returns the id.
     @discardableResult
     func insertNext(_ table: String, columns: [String], _ binds: [PGValue]) throws -> Int64 {
-        try int(
-            """
-            INSERT INTO \(table)(id, \(columns.joined(separator: ", ")))
-            VALUES ((SELECT coalesce(max(id), 0) + 1 FROM \(table)), \(placeholders(binds.count)))
-            RETURNING id
-            """, binds) ?? 0
+        try int(Self.insertNext(table, columns: columns, binds.count) + " RETURNING id", binds)
+            ?? 0
+    }
+
+    /// `INSERT … VALUES` of one row with the next id and `count` binds for `columns`.
+    private static func insertNext(_ table: String, columns: [String], _ count: Int) -> String {
+        """
+        INSERT INTO \(table)(id, \(columns.joined(separator: ", ")))
+        VALUES ((SELECT coalesce(max(id), 0) + 1 FROM \(table)), \(placeholders(count)))
+        """
+    }
+
+    /// Inserts one row of the audited `table` with the next id (as
+    /// ``insertNext(_:columns:_:)``) and reads back, in the same statement, what its audit
+    /// entry needs: the row as stored (its canonical state: the statement's `RETURNING` gives
+    /// the same values as reading the row again) and, when this transaction has not yet read
+    /// it, the head of the audit chain (``PGAuditChain/headColumns``; the statement runs
+    /// after the write lock, so it sees every committed entry). Returns the id and the record
+    /// for the audit entry.
+    func insertAudited(
+        _ table: PGAuditedTable, columns: [String], _ binds: [PGValue],
+        record: (Int64) -> PGRecordRef
+    ) throws -> (id: Int64, record: PGRecordRef) {
+        let head = self.head == nil ? ", " + PGAuditChain.headColumns : ""
+        let sql =
+            Self.insertNext(table.name, columns: columns, binds.count)
+            + " RETURNING \(table.columns)\(head)"
+        guard let row = try one(sql, binds) else { return (0, record(0)) }
+        if self.head == nil { self.head = PGAuditChain.head(row, at: table.count) }
+        var made = record(row.int64(0))
+        made.stored = RecordState.canonical(row.storedValues(count: table.count))
+        return (row.int64(0), made)
     }
 
     /// Inserts `rows` (each `columns.count` binds) with multi-row INSERTs of at most

@@ -23,9 +23,10 @@ enum PGAuditChain {
         let last: (seq: Int64, hash: String)
         if let head = run.head {
             last = head
+        } else if let row = try run.one("SELECT \(headColumns)") {
+            last = head(row, at: 0)
         } else {
-            let row = try run.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            last = (row?.int64(0) ?? 0, row?.text(1) ?? AuditPolicy.genesis)
+            last = (0, AuditPolicy.genesis)
         }
         let seq = last.seq + 1
         let prev = last.hash
@@ -38,7 +39,8 @@ enum PGAuditChain {
             record: record?.key, state: nil, beforeDigest: RecordState.digest(salt: salt, b),
             afterDigest: RecordState.digest(salt: salt, a), prevHash: prev)
         if let record {
-            sealed.state = RecordState.digest(salt: salt, try record.canonical(run))
+            let state = try record.stored ?? record.canonical(run)
+            sealed.state = RecordState.digest(salt: salt, state)
         } else if !bulk.isEmpty {
             // One row per record key (the last one wins, as SQLite's INSERT OR REPLACE).
             var states: [String: [PGValue]] = [:]
@@ -78,6 +80,19 @@ enum PGAuditChain {
             ])
         run.head = (seq, hash)
         return seq
+    }
+
+    /// The chain's head as two columns (seq, hash) of any statement: NULL for an empty log.
+    /// Read under the write lock (by the first entry of a transaction, or with an audited
+    /// insert, ``PGRunner/insertAudited(_:columns:_:record:)``).
+    static let headColumns =
+        "(SELECT seq FROM audit ORDER BY seq DESC LIMIT 1), "
+        + "(SELECT hash FROM audit ORDER BY seq DESC LIMIT 1)"
+
+    /// The head read by ``headColumns`` at columns `i` and `i + 1` of `row` (the genesis
+    /// for an empty log).
+    static func head(_ row: PGRow, at i: Int) -> (seq: Int64, hash: String) {
+        (row.optInt(i) ?? 0, row.text(i + 1) ?? AuditPolicy.genesis)
     }
 
     /// The digest over a bulk entry's rows (`record`, `state`, in record order: byte order,

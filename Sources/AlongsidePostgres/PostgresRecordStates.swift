@@ -103,6 +103,9 @@ struct PGRecordRef: Sendable {
     let key: String
     let condition: String
     let binds: [PGValue]
+    /// The row's canonical state when the statement that wrote it read it back (nil: read it
+    /// when the entry is made).
+    var stored: String?
 
     static func presentation(_ id: Int) -> PGRecordRef {
         PGRecordRef(

@@ -30,6 +30,7 @@ enum PostgresSchema {
     static let migrations: [(id: String, sql: @Sendable (String) -> String)] = [
         ("pg1-schema", { schema in schemaV1 + guardFunctions + guardTriggers + erasure(schema) }),
         ("pg2-week-figures", { schema in weekFigures(schema) }),
+        ("pg3-roster-version", rosterVersion),
     ]
 
     /// The migration ids this build knows.
@@ -285,6 +286,31 @@ enum PostgresSchema {
         );
 
         """#
+
+    /// pg3-roster-version (issue 16), as the SQLite store's v5-perf: a roster version in
+    /// `meta`, a fresh random token after every statement that inserts, changes, deletes or
+    /// truncates mentor rows (by any connection or process, through Alongside or not), so a
+    /// long-running console keeps the decoded roster in memory and reloads it only when the
+    /// token differs (``RosterCache``). The trigger's update is part of the statement's
+    /// transaction: a rolled-back change leaves the token it found. No audited table gains a
+    /// column (record states are unchanged), `meta` is not audited, and the trigger is not an
+    /// audit guard. The function names the schema, whatever the session's `search_path`.
+    static func rosterVersion(_ schema: String) -> String {
+        """
+        INSERT INTO \(schema).meta(key, value) VALUES ('roster_version', gen_random_uuid()::text)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        CREATE FUNCTION alongside_roster_version() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE \(schema).meta SET value = gen_random_uuid()::text
+            WHERE key = 'roster_version';
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER mentor_roster_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+            ON mentor FOR EACH STATEMENT EXECUTE FUNCTION alongside_roster_version();
+
+        """
+    }
 
     /// The functions of the audit guards (`check` compares their stored source with these).
     static let guardFunctionBodies: [(name: String, body: String)] = [

@@ -41,6 +41,8 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
     /// The trust's shared database.
     public var isShared: Bool { true }
 
+    /// The decoded roster kept across commands (see ``RosterCache``).
+    let rosterCache = RosterCache()
     private let password: String?
     private let lockTimeoutMilliseconds: Int
     /// One transaction at a time on the one connection.
@@ -181,7 +183,7 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
 
     public func read<T>(_ body: (any StoreReading) throws -> T) throws -> T {
         try transaction(write: false) { run in
-            try body(PostgresTransaction(run: run, context: nil))
+            try body(PostgresTransaction(run: run, context: nil, roster: rosterCache))
         }
     }
 
@@ -190,7 +192,8 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
     {
         let key = auditKey
         return try transaction(write: true) { run in
-            try body(PostgresTransaction(run: run, context: context, key: key))
+            try body(
+                PostgresTransaction(run: run, context: context, key: key, roster: rosterCache))
         }
     }
 

@@ -12,6 +12,8 @@ struct PostgresTransaction: StoreWriting {
     let context: ActingContext?
     /// The keyed chain's key, if any (write transactions).
     var key: AuditKeyState = .none
+    /// The store's decoded roster kept across commands (nil: read the table each time).
+    var roster: RosterCache? = nil
 
     /// Appends the audit entry of a change (see ``PGAuditChain/append``).
     @discardableResult
@@ -39,37 +41,28 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func mentors() throws -> [Mentor] {
+        guard let roster else { return try allMentors().sortedNaturallyByID() }
+        return try roster.roster(version: try rosterVersion(), load: allMentors).sorted
+    }
+
+    /// Every mentor row, in no particular order.
+    private func allMentors() throws -> [Mentor] {
         try run.query("SELECT \(Columns.mentor) FROM mentor").map { Mentor(pg: $0) }
-            .sortedNaturallyByID()
+    }
+
+    /// The roster version (pg3-roster-version), nil before that migration.
+    private func rosterVersion() throws -> String? {
+        try run.text("SELECT value FROM meta WHERE key = 'roster_version'")
     }
 
     func mentorStates(at time: Date, onShiftOnly: Bool) throws -> [MentorState] {
         let t = time.storedSeconds
-        var shifts: [String: [TimeSpan]] = [:]
-        for row in try run.query(
-            """
-            SELECT mentor_id, start, "end" FROM shift
-            WHERE start <= $1 AND start >= $2 AND "end" > $1
-            ORDER BY start, "end", mentor_id
-            """, [t.pg, (t - Self.longestShift).pg])
-        {
-            shifts[row.string(0).lowercased(), default: []].append(
-                TimeSpan(start: row.date(1), end: row.date(2)))
-        }
-        var leave: [String: [TimeSpan]] = [:]
-        for row in try run.query(
-            """
-            SELECT mentor_id, start, "end" FROM leave WHERE "end" > $1 AND start <= $1
-            ORDER BY "end", start, mentor_id
-            """, [t.pg])
-        {
-            leave[row.string(0).lowercased(), default: []].append(
-                TimeSpan(start: row.date(1), end: row.date(2)))
-        }
-        let loads = try caseloads()
-        let signIns = try signInsCovering(time)
+        let state = try PGStateAtTime.read(run, at: t)
         let mentors: [Mentor]
-        if onShiftOnly {
+        if let roster, !onShiftOnly || roster.wantsWholeRoster() {
+            let kept = try roster.roster(version: state.rosterVersion, load: allMentors)
+            mentors = onShiftOnly ? kept.mentors(withKeys: state.shifts.keys) : kept.sorted
+        } else if onShiftOnly {
             mentors = try run.query(
                 """
                 SELECT \(Columns.mentor) FROM mentor WHERE lower(id) IN (
@@ -79,13 +72,13 @@ struct PostgresTransaction: StoreWriting {
             ).map { Mentor(pg: $0) }
                 .sortedNaturallyByID()
         } else {
-            mentors = try self.mentors()
+            mentors = try allMentors().sortedNaturallyByID()
         }
         return mentors.map { m in
             let key = m.id.lowercased()
             return MentorState(
-                mentor: m, shifts: shifts[key] ?? [], leave: leave[key] ?? [],
-                caseload: loads[key] ?? 0, signIns: signIns[key] ?? [])
+                mentor: m, shifts: state.shifts[key] ?? [], leave: state.leave[key] ?? [],
+                caseload: state.caseloads[key] ?? 0, signIns: state.signIns[key] ?? [])
         }
     }
 
@@ -350,15 +343,15 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func insertShift(_ shift: Shift) throws -> Int64 {
-        let id = try run.insertNext(
-            "shift", columns: ["mentor_id", "start", #""end""#],
-            [shift.mentorID.pg, shift.span.start.pg, shift.span.end.pg])
+        let (id, record) = try run.insertAudited(
+            .shift, columns: ["mentor_id", "start", #""end""#],
+            [shift.mentorID.pg, shift.span.start.pg, shift.span.end.pg], record: PGRecordRef.shift)
         try audit(
             "insert", entity: shift.mentorID, before: nil,
             after: .object([
                 ("shift", .int(Int(id))), ("start", .int(Int(shift.span.start.storedSeconds))),
                 ("end", .int(Int(shift.span.end.storedSeconds))),
-            ]), record: .shift(id))
+            ]), record: record)
         return id
     }
 
@@ -376,26 +369,26 @@ struct PostgresTransaction: StoreWriting {
     }
 
     func insertLeave(_ leave: Leave) throws -> Int64 {
-        let id = try run.insertNext(
-            "leave", columns: ["mentor_id", "start", #""end""#],
-            [leave.mentorID.pg, leave.span.start.pg, leave.span.end.pg])
+        let (id, record) = try run.insertAudited(
+            .leave, columns: ["mentor_id", "start", #""end""#],
+            [leave.mentorID.pg, leave.span.start.pg, leave.span.end.pg], record: PGRecordRef.leave)
         try audit(
             "insert", entity: leave.mentorID, before: nil,
             after: .object([
                 ("leave", .int(Int(id))), ("start", .int(Int(leave.span.start.storedSeconds))),
                 ("end", .int(Int(leave.span.end.storedSeconds))),
-            ]), record: .leave(id))
+            ]), record: record)
         return id
     }
 
     func insertPresentation(_ p: Presentation) throws -> Int {
-        let id = try run.insertNext(
-            "presentation", columns: Presentation.columnsWithoutID, p.bindsWithoutID)
+        let (id, record) = try run.insertAudited(
+            .presentation, columns: Presentation.columnsWithoutID, p.bindsWithoutID
+        ) { PGRecordRef.presentation(Int($0)) }
         var stored = p
         stored.number = Int(id)
         try audit(
-            "insert", entity: stored.id, before: nil, after: stored.auditJSON,
-            record: .presentation(stored.number))
+            "insert", entity: stored.id, before: nil, after: stored.auditJSON, record: record)
         return stored.number
     }
 
@@ -489,9 +482,4 @@ struct PostgresTransaction: StoreWriting {
             action, entity: entity, before: nil,
             after: detail.map { .object([("detail", .string($0))]) })
     }
-}
-
-extension Array where Element == Mentor {
-    /// Sorted by id in natural order (`M2` before `M10`).
-    func sortedNaturallyByID() -> [Mentor] { Identifiers.sortedNaturally(self, id: \.id) }
 }

@@ -73,7 +73,7 @@ struct SQLiteTransaction: StoreWriting {
         let mentors: [Mentor]
         if onShiftOnly, let kept = try roster?.keptRoster(db) {
             // The kept roster, in its natural order, for the ids with a shift covering t.
-            mentors = shifts.keys.compactMap { kept.position[$0] }.sorted().map { kept.sorted[$0] }
+            mentors = kept.mentors(withKeys: shifts.keys)
         } else if onShiftOnly {
             mentors = try Row.cachedAll(
                 db,
@@ -495,9 +495,4 @@ struct SQLiteTransaction: StoreWriting {
             action, entity: entity, before: nil,
             after: detail.map { .object([("detail", .string($0))]) })
     }
-}
-
-extension Array where Element == Mentor {
-    /// Sorted by id in natural order (`M2` before `M10`).
-    func sortedNaturallyByID() -> [Mentor] { Identifiers.sortedNaturally(self, id: \.id) }
 }

@@ -21,8 +21,6 @@ private func mentor(_ id: String, capacity: Int = 2, languages: [String] = ["eng
         dbsRecheckDue: LocalDate(year: 2027, month: 6, day: 30), lead: false, status: .active)
 }
 
-private struct Boom: Error {}
-
 @Suite("Roster cache")
 struct RosterCacheTests {
     let path: String
@@ -38,63 +36,28 @@ struct RosterCacheTests {
         try store.read { try $0.mentorStates(at: t0, onShiftOnly: true) }.map(\.mentor)
     }
 
-    @Test("a change by this store, by another connection, or rolled back is seen at once")
-    func changesAreSeen() throws {
+    // The contract suite (RosterContractTests) holds what both stores must do: changes by
+    // this store, by another instance, inside the transaction and rolled back.
+
+    @Test("a raw SQL change by another connection is seen by the next read")
+    func rawChangesAreSeen() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try SQLiteStore(path: path)
         let span = TimeSpan(start: t0.addingTimeInterval(-3600), end: t0.addingTimeInterval(3600))
         try store.write(context("mentor add")) { tx in
-            for id in ["M10", "M2", "m3"] {
+            for id in ["M2", "M5"] {
                 try tx.insertMentor(mentor(id))
                 try tx.insertShift(Shift(mentorID: id, span: span))
             }
-            try tx.insertMentor(mentor("M4"))  // not on shift
         }
-        // Natural order of ids, only the mentors on shift.
-        #expect(try onShift(store).map(\.id) == ["M2", "m3", "M10"])
-        #expect(try store.read { try $0.mentors() }.map(\.id) == ["M2", "m3", "M4", "M10"])
-
-        // This store's own change.
-        try store.write(context("mentor edit")) { tx in
-            try tx.updateMentor(mentor("M2", capacity: 5))
-        }
-        #expect(try onShift(store).first?.capacity == 5)
-
-        // A change inside the same transaction is seen by a read after it.
-        let inside = try store.write(context("mentor edit")) { tx in
-            _ = try tx.mentorStates(at: t0, onShiftOnly: true)
-            try tx.updateMentor(mentor("m3", capacity: 4))
-            return try tx.mentorStates(at: t0, onShiftOnly: true).map(\.mentor.capacity)
-        }
-        #expect(inside == [5, 4, 2])
-
-        // A rolled-back change leaves no trace, though the cache saw it inside.
-        #expect(throws: Boom.self) {
-            try store.write(context("mentor edit")) { tx in
-                try tx.updateMentor(mentor("M10", capacity: 9))
-                _ = try tx.mentorStates(at: t0, onShiftOnly: true)
-                throw Boom()
-            }
-        }
-        #expect(try onShift(store).map(\.capacity) == [5, 4, 2])
-
-        // Another connection (another desk) changes a mentor and adds one.
-        let other = try SQLiteStore(path: path)
-        try other.write(context("mentor edit")) { tx in
-            try tx.updateMentor(mentor("M10", capacity: 7, languages: ["english", "urdu"]))
-            try tx.insertMentor(mentor("M5"))
-            try tx.insertShift(Shift(mentorID: "M5", span: span))
-        }
-        let seen = try onShift(store)
-        #expect(seen.map(\.id) == ["M2", "m3", "M5", "M10"])
-        #expect(seen.last?.capacity == 7 && seen.last?.languages == ["english", "urdu"])
-
+        for _ in 0..<2 { #expect(try onShift(store).map(\.capacity) == [2, 2]) }
         // A raw SQL change (no store method) still changes the version.
+        let other = try SQLiteStore(path: path)
         try other.write(context("raw")) { tx in
             try (tx as! SQLiteTransaction).db.execute(
                 sql: "UPDATE mentor SET capacity = 1 WHERE id = 'M5'")
         }
-        #expect(try onShift(store).map(\.capacity) == [5, 4, 1, 7])
+        #expect(try onShift(store).map(\.capacity) == [2, 1])
     }
 
     @Test("the roster version changes with each change to the mentor table and nothing else")

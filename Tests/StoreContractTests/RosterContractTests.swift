@@ -202,6 +202,102 @@ struct RosterContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func aMentorsOverlappingShiftsLeaveAndSignInsComeInTheStoresOrder(_ kind: StoreKind) throws {
+        try withStore(kind) { f in
+            let ids = try f.write("roster") { tx -> [Int64] in
+                try tx.insertMentor(amy)
+                try tx.insertMentor(numbered("AMY-2"))
+                // Inserted out of order, so that the order read is the store's own.
+                try tx.insertShift(Shift(mentorID: "amy-w", span: span(-1, 2)))
+                try tx.insertShift(Shift(mentorID: "AMY-W", span: span(-3, 5)))
+                try tx.insertShift(Shift(mentorID: "amy-w", span: span(-3, 1)))
+                try tx.insertLeave(Leave(mentorID: "amy-w", span: span(-4, 10)))
+                try tx.insertLeave(Leave(mentorID: "amy-w", span: span(-1, 3)))
+                try tx.insertLeave(Leave(mentorID: "Amy-W", span: span(-6, 3)))
+                return [
+                    try tx.insertSignIn(SignIn(mentorID: "amy-w", inAt: at(-30))),
+                    try tx.insertSignIn(SignIn(mentorID: "amy-w", inAt: at(-90))),
+                    try tx.insertSignIn(SignIn(mentorID: "AMY-W", inAt: at(-30), outAt: at(5))),
+                ]
+            }
+            let expected = MentorState(
+                mentor: amy, shifts: [span(-3, 1), span(-3, 5), span(-1, 2)],
+                leave: [span(-6, 3), span(-1, 3), span(-4, 10)], caseload: 0,
+                signIns: [
+                    SignIn(id: ids[1], mentorID: "amy-w", inAt: at(-90)),
+                    SignIn(id: ids[0], mentorID: "amy-w", inAt: at(-30)),
+                    SignIn(id: ids[2], mentorID: "AMY-W", inAt: at(-30), outAt: at(5)),
+                ])
+            // Twice each: the first read and the roster kept for the next.
+            for _ in 0..<2 {
+                #expect(try f.read { try $0.mentorStates(at: t0, onShiftOnly: true) } == [expected])
+                let all = try f.read { try $0.mentorStates(at: t0) }
+                #expect(all.first { $0.mentor == amy } == expected)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func theRosterKeptAcrossCommandsSeesEveryChange(_ kind: StoreKind) throws {
+        try withStore(kind) { f in
+            func onShift(_ store: any AlongsideStore) throws -> [Mentor] {
+                try store.read { try $0.mentorStates(at: t0, onShiftOnly: true) }.map(\.mentor)
+            }
+            try f.write("mentor add") { tx in
+                for id in ["M10", "M2", "m3"] {
+                    try tx.insertMentor(numbered(id, capacity: 2))
+                    try tx.insertShift(Shift(mentorID: id, span: span(-1, 1)))
+                }
+                try tx.insertMentor(numbered("M4"))  // not on shift
+            }
+            // Natural order of ids; the first command reads the mentors on shift, the next
+            // ones the roster kept.
+            for _ in 0..<2 {
+                #expect(try onShift(f.store).map(\.id) == ["M2", "m3", "M10"])
+            }
+            #expect(try f.read { try $0.mentors() }.map(\.id) == ["M2", "m3", "M4", "M10"])
+
+            // This store's own change.
+            try f.write("mentor edit") { try $0.updateMentor(numbered("M2", capacity: 5)) }
+            #expect(try onShift(f.store).first?.capacity == 5)
+
+            // A change inside the same transaction is seen by a read after it.
+            let inside = try f.write("mentor edit") { tx in
+                _ = try tx.mentorStates(at: t0, onShiftOnly: true)
+                try tx.updateMentor(numbered("m3", capacity: 4))
+                return try tx.mentorStates(at: t0, onShiftOnly: true).map(\.mentor.capacity)
+            }
+            #expect(inside == [5, 4, 2])
+
+            // A rolled-back change leaves no trace, though the kept roster saw it inside.
+            #expect(throws: Boom.self) {
+                try f.write("mentor edit") { tx in
+                    try tx.updateMentor(numbered("M10", capacity: 9))
+                    #expect(try tx.mentors().last?.capacity == 9)
+                    throw Boom()
+                }
+            }
+            #expect(try onShift(f.store).map(\.capacity) == [5, 4, 2])
+            #expect(try f.read { try $0.mentors() }.last?.capacity == 2)
+
+            // Another instance on the same database (another desk) changes a mentor and adds
+            // one on shift.
+            let other = try f.reopen()
+            try other.write(context("mentor edit")) { tx in
+                var changed = numbered("M10", capacity: 7)
+                changed.languages = ["english", "urdu"]
+                try tx.updateMentor(changed)
+                try tx.insertMentor(numbered("M5"))
+                try tx.insertShift(Shift(mentorID: "M5", span: span(-1, 1)))
+            }
+            let seen = try onShift(f.store)
+            #expect(seen.map(\.id) == ["M2", "m3", "M5", "M10"])
+            #expect(seen.last?.capacity == 7 && seen.last?.languages == ["english", "urdu"])
+            try f.expectClean(entries: 12)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
     func shiftSecondsCountShiftsThatStartInTheSpan(_ kind: StoreKind) throws {
         try withStore(kind) { f in
             try f.write("roster") { tx in
