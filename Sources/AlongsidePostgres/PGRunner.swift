@@ -10,13 +10,14 @@ import Foundation
 /// database was busy (`55P03`), even when the body caught the error and carried on.
 ///
 /// The transaction begins with its first statement (`BEGIN …` and, for a write, the write
-/// lock, sent just before it), so a command that reads nothing costs nothing.
+/// lock, sent just before it and answered in the same wait), so a command that reads nothing
+/// costs nothing.
 final class PGRunner: @unchecked Sendable {
     let connection: PGConnection
     /// The first statement the server refused in this transaction, if any.
     private(set) var failure: PGServerError?
-    /// The log's head as this transaction last wrote it (so a command that writes several
-    /// entries reads it once).
+    /// The log's head as this transaction last read or wrote it (so a command that writes
+    /// several entries reads it once).
     var head: (seq: Int64, hash: String)?
     /// The statements that begin the transaction, not yet sent.
     private var opening: [String]
@@ -34,46 +35,37 @@ final class PGRunner: @unchecked Sendable {
         begun = opening.isEmpty
     }
 
-    private func beginIfNeeded() throws {
-        guard !begun else { return }
-        let statements = opening
+    /// Runs one statement, after the statements that begin the transaction when it has not
+    /// begun: those are sent just before it, without waiting for their answers, so beginning
+    /// costs the caller no wait of its own.
+    private func run(_ sql: String, _ binds: [PGValue]) throws -> PGAnswer {
+        var statements = opening.map { PGStatement($0) }
+        let openers = statements.count
         opening = []
         begun = true
-        for (i, sql) in statements.enumerated() {
-            do {
-                _ = try connection.execute(sql)
-            } catch {
-                let server = error as? PGServerError
-                if i == 0 && (server == nil || server!.sqlState.hasPrefix("57P")) {
-                    lostAtBegin = true
-                }
-                if let server, failure == nil { failure = server }
-                throw PostgresErrors.plain(error, url: connection.url)
+        statements.append(PGStatement(sql, binds))
+        let outcomes = connection.run(statements, byName: true, outsideTransaction: openers > 0)
+        for (i, outcome) in outcomes.enumerated() {
+            guard case .failure(let error) = outcome else { continue }
+            let server = error as? PGServerError
+            if i == 0 && openers > 0 && (server == nil || server!.sqlState.hasPrefix("57P")) {
+                lostAtBegin = true
             }
+            if let server, failure == nil { failure = server }
+            throw PostgresErrors.plain(error, url: connection.url)
         }
+        return try outcomes[openers].get()
     }
 
     /// Runs one statement and returns its rows.
     func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
-        try beginIfNeeded()
-        do {
-            return try connection.query(sql, binds)
-        } catch let error as PGServerError {
-            if failure == nil { failure = error }
-            throw PostgresErrors.plain(error, url: connection.url)
-        }
+        try run(sql, binds).rows()
     }
 
-    /// Runs one statement; returns how many rows it changed.
-    @discardableResult
-    func execute(_ sql: String, _ binds: [PGValue] = []) throws -> Int {
-        try beginIfNeeded()
-        do {
-            return try connection.execute(sql, binds)
-        } catch let error as PGServerError {
-            if failure == nil { failure = error }
-            throw PostgresErrors.plain(error, url: connection.url)
-        }
+    /// Runs one statement, for what it does (a statement run by name does not say how many
+    /// rows it changed).
+    func execute(_ sql: String, _ binds: [PGValue] = []) throws {
+        _ = try run(sql, binds)
     }
 
     /// The first row, if any.

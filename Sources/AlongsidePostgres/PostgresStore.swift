@@ -5,7 +5,9 @@ import Foundation
 /// The trust's shared store (spec §9): one PostgreSQL database serving every site's
 /// consoles, with the same records, results and audit chain as the SQLite store.
 ///
-/// A console holds ONE connection (no pool) and runs one transaction at a time on it.
+/// A console holds ONE connection (no pool) and runs one transaction at a time on it; a
+/// statement it runs a second time is prepared on that connection and run by name from then
+/// on (``PGPreparedStatements``), so a long-running console's server parses each once.
 ///
 /// Isolation (the contract of ``AlongsideStore``):
 /// - every write transaction first takes `pg_advisory_xact_lock(writeLockKey)`, one constant
@@ -22,7 +24,9 @@ import Foundation
 ///   with ``StoreError/busy(_:)``, never with the server's text;
 /// - a write body is run again (at most ``maxAttempts`` times in all) after a serialization
 ///   failure (`40001`) or a deadlock (`40P01`), which only a session outside Alongside's
-///   lock can cause; after the last, ``StoreError/conflict(_:)``.
+///   lock can cause; after the last, ``StoreError/conflict(_:)``. Any body is run again after
+///   a named statement's plan went stale (``PGServerError/isStalePlan``: a table changed its
+///   columns while the console ran), which then runs unnamed.
 ///
 /// Every driver error reaches the console in plain words (``PostgresErrors``): no SQL text,
 /// bind value or password.
@@ -83,7 +87,7 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
         self.url = url
         self.password = password
         self.lockTimeoutMilliseconds = lockTimeoutMilliseconds
-        let connection = try PGConnection.connect(url, password: password)
+        let connection = try PGConnection.connect(url, password: password, preparing: true)
         do {
             try PostgresMigrations.migrate(
                 connection, appRole: appRole, lockTimeoutMilliseconds: lockTimeoutMilliseconds)
@@ -108,7 +112,7 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
 
     /// A new connection with the session's `lock_timeout` set (reconnecting after a loss).
     private func connect() throws -> PGConnection {
-        let connection = try PGConnection.connect(url, password: password)
+        let connection = try PGConnection.connect(url, password: password, preparing: true)
         do {
             try connection.execute("SET lock_timeout = \(lockTimeoutMilliseconds)")
         } catch {
@@ -172,7 +176,9 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
                         continue
                     }
                     if let cause = run.failure ?? (error as? PGServerError) {
-                        if cause.isRetryable && attempt < Self.maxAttempts { continue }
+                        if (cause.isRetryable || cause.isStalePlan) && attempt < Self.maxAttempts {
+                            continue
+                        }
                         throw PostgresErrors.plain(cause, url: url)
                     }
                     throw error

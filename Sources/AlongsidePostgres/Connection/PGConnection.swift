@@ -34,6 +34,12 @@ public struct PGServerError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// A serialization failure (`40001`) or deadlock (`40P01`): run the transaction again.
     public var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
+
+    /// A named statement whose plan the server can no longer use, because a table it reads
+    /// changed its columns since it was prepared (`0A000`, "cached plan must not change
+    /// result type"): the connection runs it unnamed from then on, so running the
+    /// transaction again succeeds.
+    public var isStalePlan: Bool { sqlState == "0A000" && message.contains("cached plan") }
 }
 
 /// The isolation level of a transaction begun by ``PGConnection/transaction(_:_:)``.
@@ -72,27 +78,35 @@ public final class PGConnection: @unchecked Sendable {
     private static let ids = NSLock()
     nonisolated(unsafe) private static var lastID = 0
 
-    /// The statement awaiting its answer, failed if the connection closes first (postgres-nio
-    /// drops a statement written to a connection that has just closed, which would otherwise
-    /// leave the caller waiting for ever).
+    /// The statements awaiting their answers, failed if the connection closes first
+    /// (postgres-nio drops a statement written to a connection that has just closed, which
+    /// would otherwise leave the caller waiting for ever).
     private let waiting = Waiting()
+    /// Whether statements run more than once in transactions are prepared
+    /// (``PGPreparedStatements``).
+    private let preparing: Bool
+    /// The statements prepared on this connection (under ``lock``).
+    private var prepared = PGPreparedStatements()
 
     private final class Waiting: @unchecked Sendable {
         private let lock = NSLock()
-        private var promise: EventLoopPromise<PostgresQueryResult>?
+        private var promises: [EventLoopPromise<PGAnswer.Raw>] = []
 
-        func set(_ promise: EventLoopPromise<PostgresQueryResult>?) {
-            lock.withLock { self.promise = promise }
+        func set(_ promises: [EventLoopPromise<PGAnswer.Raw>]) {
+            lock.withLock { self.promises = promises }
         }
 
         func fail() {
-            lock.withLock { promise?.fail(PGConnectionClosed()) }
+            lock.withLock {
+                for promise in promises { promise.fail(PGConnectionClosed()) }
+            }
         }
     }
 
-    private init(url: PostgresURL, connection: PostgresConnection) {
+    private init(url: PostgresURL, connection: PostgresConnection, preparing: Bool) {
         self.url = url
         self.connection = connection
+        self.preparing = preparing
         connection.closeFuture.whenComplete { [waiting] _ in
             waiting.fail()
         }
@@ -110,8 +124,11 @@ public final class PGConnection: @unchecked Sendable {
 
     /// Connects and logs in; the password is only sent to the server (SCRAM or md5), never
     /// shown. Throws a `StoreError` in plain words: cannot reach the server, password refused,
-    /// no such database ….
-    public static func connect(_ url: PostgresURL, password: String?) throws -> PGConnection {
+    /// no such database …. With `preparing`, a statement a transaction runs a second time on
+    /// the connection is prepared and from then on run by name (``PGPreparedStatements``).
+    public static func connect(
+        _ url: PostgresURL, password: String?, preparing: Bool = false
+    ) throws -> PGConnection {
         var configuration: PostgresConnection.Configuration
         if let socket = url.socketPath {
             configuration = .init(
@@ -132,7 +149,7 @@ public final class PGConnection: @unchecked Sendable {
             let connection = try PostgresConnection.connect(
                 on: group.next(), configuration: configuration, id: id, logger: logger
             ).wait()
-            return PGConnection(url: url, connection: connection)
+            return PGConnection(url: url, connection: connection, preparing: preparing)
         } catch {
             throw storeError(error, url: url)
         }
@@ -140,7 +157,7 @@ public final class PGConnection: @unchecked Sendable {
 
     /// Runs one statement (placeholders `$1`, `$2` …) and returns its rows.
     public func query(_ sql: String, _ binds: [PGValue] = []) throws -> [PGRow] {
-        try PGDecode.rows(run(sql, binds))
+        try PGDecode.rows(run(sql, binds).rows)
     }
 
     /// Runs one statement (placeholders `$1`, `$2` …) and returns how many rows it inserted,
@@ -196,6 +213,9 @@ public final class PGConnection: @unchecked Sendable {
         return result
     }
 
+    /// How many statements this connection runs by name (``PGPreparedStatements``).
+    var namedStatements: Int { lock.withLock { prepared.count } }
+
     /// Whether the connection is closed (by ``close()``, the server or the network).
     public var isClosed: Bool { connection.isClosed }
 
@@ -209,21 +229,101 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ binds: [PGValue]) throws -> PostgresQueryResult {
-        let query = PostgresQuery(unsafeSQL: sql, binds: PGBind.bindings(binds))
-        do {
-            return try lock.withLock {
-                let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
-                waiting.set(promise)
-                defer { waiting.set(nil) }
-                if connection.isClosed { promise.fail(PGConnectionClosed()) }
-                connection.query(query, logger: Self.logger).cascade(to: promise)
-                return try promise.futureResult.wait()
-            }
-        } catch let error as PSQLError where error.code == .server {
-            throw Self.serverError(error)
-        } catch {
-            throw Self.storeError(error, url: url)
+        guard case .result(let result) = try run([PGStatement(sql, binds)])[0].get().raw else {
+            preconditionFailure("a statement run unnamed answers with a whole result")
         }
+        return result
+    }
+
+    /// Sends `statements` one after another without waiting in between (the connection runs
+    /// them in order, each its own round trip with the server, taken by the event loop
+    /// without waking the caller), then waits for all of them: the outcome of each, in
+    /// order, its error a ``PGServerError`` or a `StoreError` in plain words. A statement
+    /// after one that failed inside a transaction fails too (`25P02`): the first failure is
+    /// the one to report.
+    ///
+    /// With `byName` (on a connection made `preparing`), a statement prepared on this
+    /// connection runs by name (``PGPreparedStatements``), and its answer has rows but no
+    /// count; with `outsideTransaction` as well (the statements begin a transaction), the
+    /// statements waiting to be prepared are prepared first.
+    func run(
+        _ statements: [PGStatement], byName: Bool = false, outsideTransaction: Bool = false
+    ) -> [Result<PGAnswer, any Error>] {
+        lock.withLock {
+            let named = preparing && byName
+            let toPrepare = named && outsideTransaction ? prepared.takePending() : []
+            var futures: [EventLoopFuture<PGAnswer.Raw>] = []
+            for statement in toPrepare {
+                futures.append(connection.prepare(query: statement.sql).map { .prepared($0) })
+                let types = PostgresQuery(
+                    unsafeSQL: PGPreparedStatements.typesQuery,
+                    binds: PGBind.bindings([.text(statement.sql)]))
+                futures.append(connection.query(types, logger: Self.logger).map { .result($0) })
+            }
+            for statement in statements {
+                if named, let query = prepared.named(statement.sql, statement.binds) {
+                    futures.append(
+                        query.execute(statement.binds.map(PGPreparedStatements.data)).map {
+                            .rows($0)
+                        })
+                } else {
+                    let query = PostgresQuery(
+                        unsafeSQL: statement.sql, binds: PGBind.bindings(statement.binds))
+                    futures.append(connection.query(query, logger: Self.logger).map { .result($0) })
+                }
+            }
+            let promises = futures.map { future in
+                let promise = connection.eventLoop.makePromise(of: PGAnswer.Raw.self)
+                future.cascade(to: promise)
+                return promise
+            }
+            waiting.set(promises)
+            defer { waiting.set([]) }
+            if connection.isClosed {
+                for promise in promises { promise.fail(PGConnectionClosed()) }
+            }
+            let answers = promises.map { promise in
+                Result { PGAnswer(raw: try promise.futureResult.wait()) }.mapError(plain)
+            }
+            // What preparing gave (a refusal, outside any transaction, harms nothing).
+            for (i, statement) in toPrepare.enumerated() {
+                guard case .success(let made) = answers[2 * i],
+                    case .prepared(let query) = made.raw,
+                    case .success(let types) = answers[2 * i + 1], let rows = try? types.rows()
+                else {
+                    prepared.prepared(statement, nil)
+                    continue
+                }
+                prepared.prepared(statement, (query, rows.map { UInt32(clamping: $0.int(0) ?? 0) }))
+            }
+            let outcomes = Array(answers.dropFirst(2 * toPrepare.count))
+            for (statement, outcome) in zip(statements, outcomes) {
+                if case .failure(let error as PGServerError) = outcome, error.isStalePlan {
+                    // A named statement whose plan cannot be used again (a table it reads
+                    // changed its columns): unnamed from now on.
+                    prepared.forget(statement.sql, statement.binds)
+                }
+            }
+            return outcomes
+        }
+    }
+
+    /// A driver error as a ``PGServerError`` (the server refused the statement) or a
+    /// `StoreError` in plain words.
+    private func plain(_ error: any Error) -> any Error {
+        if let error = error as? PSQLError, error.code == .server {
+            return Self.serverError(error)
+        }
+        // What postgres-nio's named statements throw for the server's refusal.
+        if case .server(let message) = error as? PostgresError {
+            let field = message.fields
+            return PGServerError(
+                sqlState: field[.sqlState] ?? "XX000",
+                message: field[.message] ?? "an error without a message",
+                detail: field[.detail], constraint: field[.constraintName],
+                table: field[.tableName])
+        }
+        return Self.storeError(error, url: url)
     }
 
     // MARK: Errors
@@ -348,6 +448,41 @@ public final class PGConnection: @unchecked Sendable {
                 "TLS with the trust database at \(at) failed; check its certificate or sslmode")
         }
         return .storage("cannot reach the trust database at \(at) (is the server running?)")
+    }
+}
+
+/// One statement for ``PGConnection/run(_:)``: SQL with placeholders `$1`, `$2` … and its
+/// binds.
+struct PGStatement {
+    let sql: String
+    let binds: [PGValue]
+
+    init(_ sql: String, _ binds: [PGValue] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+}
+
+/// What the server answered one statement of ``PGConnection/run(_:byName:outsideTransaction:)``.
+struct PGAnswer {
+    fileprivate enum Raw {
+        /// An unnamed statement's whole result.
+        case result(PostgresQueryResult)
+        /// A named statement's rows.
+        case rows([PostgresRow])
+        /// A statement prepared.
+        case prepared(PreparedQuery)
+    }
+
+    fileprivate let raw: Raw
+
+    /// The rows, decoded.
+    func rows() throws -> [PGRow] {
+        switch raw {
+        case .result(let result): try PGDecode.rows(result.rows)
+        case .rows(let rows): try PGDecode.rows(rows, binary: true)
+        case .prepared: []
+        }
     }
 }
 

@@ -138,16 +138,21 @@ struct PGBind: PostgresDynamicTypeEncodable {
 
 enum PGDecode {
     /// The rows of a result, decoded.
-    static func rows(_ result: PostgresQueryResult) throws -> [PGRow] {
-        guard let first = result.rows.first else { return [] }
+    ///
+    /// `binary`: every cell is in binary format whatever its column says. postgres-nio asks
+    /// for binary results in every `Bind`, but a named statement made by
+    /// `PostgresDatabase.prepare(query:)` keeps the formats of the statement's `Describe`
+    /// (text) in its columns.
+    static func rows(_ result: [PostgresRow], binary: Bool = false) throws -> [PGRow] {
+        guard let first = result.first else { return [] }
         let columns = first.map(\.columnName)
         var rows: [PGRow] = []
-        rows.reserveCapacity(result.rows.count)
-        for row in result.rows {
+        rows.reserveCapacity(result.count)
+        for row in result {
             var values: [PGValue] = []
             values.reserveCapacity(columns.count)
             for cell in row {
-                values.append(try value(cell))
+                values.append(try value(cell, binary: binary))
             }
             rows.append(PGRow(values: values, columns: columns))
         }
@@ -155,9 +160,9 @@ enum PGDecode {
     }
 
     /// One cell as a ``PGValue``.
-    static func value(_ cell: PostgresCell) throws -> PGValue {
+    static func value(_ cell: PostgresCell, binary: Bool = false) throws -> PGValue {
         guard var buffer = cell.bytes else { return .null }
-        if cell.format == .text {
+        if cell.format == .text && !binary {
             return try textValue(cell, buffer.readString(length: buffer.readableBytes) ?? "")
         }
         let type = cell.dataType
