@@ -125,4 +125,43 @@ struct PGPreparedStatementTests {
         try raw.simple(#"ALTER TABLE staff ALTER COLUMN role TYPE varchar COLLATE "C""#)
         #expect(try store.read { try $0.staffMember("alice") }?.role == .admin)
     }
+
+    @Test func aConnectionLostUnderANamedStatementSaysSoInPlainWords() throws {
+        let cluster = try #require(try PostgresCluster.shared())
+        let (text, password) = try cluster.newDatabase(name: "prepared_lost")
+        let url = try PostgresURL.parse(text)
+        let store = try PostgresStore(url: url, password: password)
+        defer { store.close() }
+        let admin = try PGConnection.connect(url, password: password)
+        defer { admin.close() }
+        let context = ActingContext(
+            actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
+        for _ in 0..<3 {
+            try store.write(context) { _ = try $0.staffMember("alice") }
+        }
+        // Whether the server's farewell (57P01) answers the statement, or the connection is
+        // seen closed while it waits or before it goes, is a race: each way, the words an
+        // unnamed statement gets.
+        let plain = [
+            "the trust database at \(url.place) was shut down while in use; run the command "
+                + "again once it is back",
+            "the connection to the trust database at \(url.place) was lost; run the command "
+                + "again once the server is reachable",
+            "the connection to the trust database at \(url.place) is closed",
+        ]
+        let error = #expect(throws: StoreError.self) {
+            try store.write(context) { tx in
+                _ = try tx.staffMember("alice")
+                try admin.execute(
+                    """
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    """)
+                _ = try tx.staffMember("alice")
+            }
+        }
+        #expect(plain.contains(error?.description ?? ""), "\(String(describing: error))")
+        // The next command connects again.
+        #expect(try store.read { try $0.staffMember("alice") } == nil)
+    }
 }

@@ -305,14 +305,20 @@ public final class PGConnection: @unchecked Sendable {
         if let error = error as? PSQLError, error.code == .server {
             return Self.serverError(error)
         }
-        // What postgres-nio's named statements throw for the server's refusal.
-        if case .server(let message) = error as? PostgresError {
+        // What postgres-nio's named statements throw (its older error type) for the server's
+        // refusal and for a connection that closed.
+        switch error as? PostgresError {
+        case .server(let message):
             let field = message.fields
             return PGServerError(
                 sqlState: field[.sqlState] ?? "XX000",
                 message: field[.message] ?? "an error without a message",
                 detail: field[.detail], constraint: field[.constraintName],
                 table: field[.tableName])
+        case .connectionClosed:
+            return Self.lost(url)
+        case .protocol, nil:
+            break
         }
         return Self.storeError(error, url: url)
     }
@@ -384,6 +390,12 @@ public final class PGConnection: @unchecked Sendable {
         "the trust database refused \(url.user)'s password; set $PGPASSWORD or ~/.pgpass"
     }
 
+    private static func lost(_ url: PostgresURL) -> StoreError {
+        .storage(
+            "the connection to the trust database at \(url.place) was lost; run the command "
+                + "again once the server is reachable")
+    }
+
     private static func storeError(psql error: PSQLError, url: PostgresURL) -> StoreError {
         let at = url.place
         switch error.code {
@@ -392,9 +404,7 @@ public final class PGConnection: @unchecked Sendable {
         case .connectionError:
             return storeError(transport: error.underlying, url: url)
         case .serverClosedConnection, .uncleanShutdown:
-            return .storage(
-                "the connection to the trust database at \(at) was lost; run the command again "
-                    + "once the server is reachable")
+            return lost(url)
         case .clientClosedConnection:
             return .storage("the connection to the trust database at \(at) is already closed")
         case .sslUnsupported:
