@@ -31,6 +31,17 @@ private func transaction<T>(_ connection: PGConnection, _ body: (PGRunner) throw
     }
 }
 
+/// A store on a fresh database, with what a raw connection to it needs.
+private func storeAndRaw(_ name: String) throws -> (PostgresStore, PostgresURL, String) {
+    let cluster = try #require(try PostgresCluster.shared())
+    let (text, password) = try cluster.newDatabase(name: name)
+    let url = try PostgresURL.parse(text)
+    return (try PostgresStore(url: url, password: password), url, password)
+}
+
+private let context = ActingContext(
+    actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
+
 @Suite("PostgreSQL prepared statements", .enabled(if: (try? PostgresCluster.shared()) != nil))
 struct PGPreparedStatementTests {
     @Test func aStatementRunAgainRunsByNameWithTheSameResults() throws {
@@ -108,13 +119,8 @@ struct PGPreparedStatementTests {
     }
 
     @Test func theStoreRunsACommandAgainWhenAPlanWentStale() throws {
-        let cluster = try #require(try PostgresCluster.shared())
-        let (text, password) = try cluster.newDatabase(name: "prepared_store")
-        let url = try PostgresURL.parse(text)
-        let store = try PostgresStore(url: url, password: password)
+        let (store, url, password) = try storeAndRaw("prepared_store")
         defer { store.close() }
-        let context = ActingContext(
-            actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
         try store.write(context) { try $0.upsertStaff(StaffMember(name: "alice", role: .admin)) }
         for _ in 0..<3 {
             #expect(try store.read { try $0.staffMember("alice") }?.role == .admin)
@@ -127,15 +133,10 @@ struct PGPreparedStatementTests {
     }
 
     @Test func aConnectionLostUnderANamedStatementSaysSoInPlainWords() throws {
-        let cluster = try #require(try PostgresCluster.shared())
-        let (text, password) = try cluster.newDatabase(name: "prepared_lost")
-        let url = try PostgresURL.parse(text)
-        let store = try PostgresStore(url: url, password: password)
+        let (store, url, password) = try storeAndRaw("prepared_lost")
         defer { store.close() }
         let admin = try PGConnection.connect(url, password: password)
         defer { admin.close() }
-        let context = ActingContext(
-            actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
         for _ in 0..<3 {
             try store.write(context) { _ = try $0.staffMember("alice") }
         }
