@@ -10,8 +10,7 @@ import Foundation
 /// database was busy (`55P03`), even when the body caught the error and carried on.
 ///
 /// The transaction begins with its first statement (`BEGIN …` and, for a write, the write
-/// lock, sent just before it and answered in the same wait), so a command that reads nothing
-/// costs nothing.
+/// lock, sent just before it), so a command that reads nothing costs nothing.
 final class PGRunner: @unchecked Sendable {
     let connection: PGConnection
     /// The first statement the server refused in this transaction, if any.
@@ -35,26 +34,37 @@ final class PGRunner: @unchecked Sendable {
         begun = opening.isEmpty
     }
 
-    /// Runs one statement, after the statements that begin the transaction when it has not
-    /// begun: those are sent just before it, without waiting for their answers, so beginning
-    /// costs the caller no wait of its own.
-    private func run(_ sql: String, _ binds: [PGValue]) throws -> PGAnswer {
-        var statements = opening.map { PGStatement($0) }
-        let openers = statements.count
+    /// Sends the statements that begin the transaction, each answered before the next goes
+    /// (a statement must never run outside the transaction its `BEGIN` failed to open). The
+    /// first goes with the statements waiting to be prepared (outside any transaction,
+    /// where a refusal harms nothing).
+    private func beginIfNeeded() throws {
+        guard !begun else { return }
+        let statements = opening
         opening = []
         begun = true
-        statements.append(PGStatement(sql, binds))
-        let outcomes = connection.run(statements, byName: true, outsideTransaction: openers > 0)
-        for (i, outcome) in outcomes.enumerated() {
+        for (i, sql) in statements.enumerated() {
+            let outcome = connection.run(sql, [], byName: true, beginning: i == 0)
             guard case .failure(let error) = outcome else { continue }
             let server = error as? PGServerError
-            if i == 0 && openers > 0 && (server == nil || server!.sqlState.hasPrefix("57P")) {
+            if i == 0 && (server == nil || server!.sqlState.hasPrefix("57P")) {
                 lostAtBegin = true
             }
             if let server, failure == nil { failure = server }
             throw PostgresErrors.plain(error, url: connection.url)
         }
-        return try outcomes[openers].get()
+    }
+
+    /// Runs one statement (by name when the connection has prepared it).
+    private func run(_ sql: String, _ binds: [PGValue]) throws -> PGAnswer {
+        try beginIfNeeded()
+        switch connection.run(sql, binds, byName: true) {
+        case .success(let answer):
+            return answer
+        case .failure(let error):
+            if let server = error as? PGServerError, failure == nil { failure = server }
+            throw PostgresErrors.plain(error, url: connection.url)
+        }
     }
 
     /// Runs one statement and returns its rows.

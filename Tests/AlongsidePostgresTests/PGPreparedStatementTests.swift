@@ -31,6 +31,17 @@ private func transaction<T>(_ connection: PGConnection, _ body: (PGRunner) throw
     }
 }
 
+/// A store on a fresh database, with what a raw connection to it needs.
+private func storeAndRaw(_ name: String) throws -> (PostgresStore, PostgresURL, String) {
+    let cluster = try #require(try PostgresCluster.shared())
+    let (text, password) = try cluster.newDatabase(name: name)
+    let url = try PostgresURL.parse(text)
+    return (try PostgresStore(url: url, password: password), url, password)
+}
+
+private let context = ActingContext(
+    actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
+
 @Suite("PostgreSQL prepared statements", .enabled(if: (try? PostgresCluster.shared()) != nil))
 struct PGPreparedStatementTests {
     @Test func aStatementRunAgainRunsByNameWithTheSameResults() throws {
@@ -108,13 +119,8 @@ struct PGPreparedStatementTests {
     }
 
     @Test func theStoreRunsACommandAgainWhenAPlanWentStale() throws {
-        let cluster = try #require(try PostgresCluster.shared())
-        let (text, password) = try cluster.newDatabase(name: "prepared_store")
-        let url = try PostgresURL.parse(text)
-        let store = try PostgresStore(url: url, password: password)
+        let (store, url, password) = try storeAndRaw("prepared_store")
         defer { store.close() }
-        let context = ActingContext(
-            actor: "alice", command: "staff add", at: Date(timeIntervalSince1970: 1_794_820_445))
         try store.write(context) { try $0.upsertStaff(StaffMember(name: "alice", role: .admin)) }
         for _ in 0..<3 {
             #expect(try store.read { try $0.staffMember("alice") }?.role == .admin)
@@ -124,5 +130,39 @@ struct PGPreparedStatementTests {
         defer { raw.close() }
         try raw.simple(#"ALTER TABLE staff ALTER COLUMN role TYPE varchar COLLATE "C""#)
         #expect(try store.read { try $0.staffMember("alice") }?.role == .admin)
+    }
+
+    @Test func aConnectionLostUnderANamedStatementSaysSoInPlainWords() throws {
+        let (store, url, password) = try storeAndRaw("prepared_lost")
+        defer { store.close() }
+        let admin = try PGConnection.connect(url, password: password)
+        defer { admin.close() }
+        for _ in 0..<3 {
+            try store.write(context) { _ = try $0.staffMember("alice") }
+        }
+        // Whether the server's farewell (57P01) answers the statement, or the connection is
+        // seen closed while it waits or before it goes, is a race: each way, the words an
+        // unnamed statement gets.
+        let plain = [
+            "the trust database at \(url.place) was shut down while in use; run the command "
+                + "again once it is back",
+            "the connection to the trust database at \(url.place) was lost; run the command "
+                + "again once the server is reachable",
+            "the connection to the trust database at \(url.place) is closed",
+        ]
+        let error = #expect(throws: StoreError.self) {
+            try store.write(context) { tx in
+                _ = try tx.staffMember("alice")
+                try admin.execute(
+                    """
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    """)
+                _ = try tx.staffMember("alice")
+            }
+        }
+        #expect(plain.contains(error?.description ?? ""), "\(String(describing: error))")
+        // The next command connects again.
+        #expect(try store.read { try $0.staffMember("alice") } == nil)
     }
 }

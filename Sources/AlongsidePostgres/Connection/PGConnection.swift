@@ -229,29 +229,27 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     private func run(_ sql: String, _ binds: [PGValue]) throws -> PostgresQueryResult {
-        guard case .result(let result) = try run([PGStatement(sql, binds)])[0].get().raw else {
+        guard case .result(let result) = try run(sql, binds, byName: false).get().raw else {
             preconditionFailure("a statement run unnamed answers with a whole result")
         }
         return result
     }
 
-    /// Sends `statements` one after another without waiting in between (the connection runs
-    /// them in order, each its own round trip with the server, taken by the event loop
-    /// without waking the caller), then waits for all of them: the outcome of each, in
-    /// order, its error a ``PGServerError`` or a `StoreError` in plain words. A statement
-    /// after one that failed inside a transaction fails too (`25P02`): the first failure is
-    /// the one to report.
+    /// Runs one statement (placeholders `$1`, `$2` …) and returns the server's answer, or its
+    /// error: a ``PGServerError``, or a `StoreError` in plain words.
     ///
-    /// With `byName` (on a connection made `preparing`), a statement prepared on this
+    /// With `byName` (on a connection made `preparing`) a statement prepared on this
     /// connection runs by name (``PGPreparedStatements``), and its answer has rows but no
-    /// count; with `outsideTransaction` as well (the statements begin a transaction), the
-    /// statements waiting to be prepared are prepared first.
+    /// count. With `beginning` as well (the statement begins a transaction, so none is open),
+    /// the statements waiting to be prepared are prepared first, sent just before it without
+    /// a wait of their own (the connection runs them in order, each its own round trip with
+    /// the server, taken by the event loop without waking the caller).
     func run(
-        _ statements: [PGStatement], byName: Bool = false, outsideTransaction: Bool = false
-    ) -> [Result<PGAnswer, any Error>] {
+        _ sql: String, _ binds: [PGValue], byName: Bool, beginning: Bool = false
+    ) -> Result<PGAnswer, any Error> {
         lock.withLock {
             let named = preparing && byName
-            let toPrepare = named && outsideTransaction ? prepared.takePending() : []
+            let toPrepare = named && beginning ? prepared.takePending() : []
             var futures: [EventLoopFuture<PGAnswer.Raw>] = []
             for statement in toPrepare {
                 futures.append(connection.prepare(query: statement.sql).map { .prepared($0) })
@@ -260,17 +258,12 @@ public final class PGConnection: @unchecked Sendable {
                     binds: PGBind.bindings([.text(statement.sql)]))
                 futures.append(connection.query(types, logger: Self.logger).map { .result($0) })
             }
-            for statement in statements {
-                if named, let query = prepared.named(statement.sql, statement.binds) {
-                    futures.append(
-                        query.execute(statement.binds.map(PGPreparedStatements.data)).map {
-                            .rows($0)
-                        })
-                } else {
-                    let query = PostgresQuery(
-                        unsafeSQL: statement.sql, binds: PGBind.bindings(statement.binds))
-                    futures.append(connection.query(query, logger: Self.logger).map { .result($0) })
-                }
+            if named, let query = prepared.named(sql, binds) {
+                let execute = query.execute(binds.map(PGPreparedStatements.data))
+                futures.append(execute.map { .rows($0) })
+            } else {
+                let query = PostgresQuery(unsafeSQL: sql, binds: PGBind.bindings(binds))
+                futures.append(connection.query(query, logger: Self.logger).map { .result($0) })
             }
             let promises = futures.map { future in
                 let promise = connection.eventLoop.makePromise(of: PGAnswer.Raw.self)
@@ -296,15 +289,13 @@ public final class PGConnection: @unchecked Sendable {
                 }
                 prepared.prepared(statement, (query, rows.map { UInt32(clamping: $0.int(0) ?? 0) }))
             }
-            let outcomes = Array(answers.dropFirst(2 * toPrepare.count))
-            for (statement, outcome) in zip(statements, outcomes) {
-                if case .failure(let error as PGServerError) = outcome, error.isStalePlan {
-                    // A named statement whose plan cannot be used again (a table it reads
-                    // changed its columns): unnamed from now on.
-                    prepared.forget(statement.sql, statement.binds)
-                }
+            let outcome = answers[answers.count - 1]
+            if case .failure(let error as PGServerError) = outcome, error.isStalePlan {
+                // A named statement whose plan cannot be used again (a table it reads changed
+                // its columns): unnamed from now on.
+                prepared.forget(sql, binds)
             }
-            return outcomes
+            return outcome
         }
     }
 
@@ -314,14 +305,20 @@ public final class PGConnection: @unchecked Sendable {
         if let error = error as? PSQLError, error.code == .server {
             return Self.serverError(error)
         }
-        // What postgres-nio's named statements throw for the server's refusal.
-        if case .server(let message) = error as? PostgresError {
+        // What postgres-nio's named statements throw (its older error type) for the server's
+        // refusal and for a connection that closed.
+        switch error as? PostgresError {
+        case .server(let message):
             let field = message.fields
             return PGServerError(
                 sqlState: field[.sqlState] ?? "XX000",
                 message: field[.message] ?? "an error without a message",
                 detail: field[.detail], constraint: field[.constraintName],
                 table: field[.tableName])
+        case .connectionClosed:
+            return Self.lost(url)
+        case .protocol, nil:
+            break
         }
         return Self.storeError(error, url: url)
     }
@@ -393,6 +390,12 @@ public final class PGConnection: @unchecked Sendable {
         "the trust database refused \(url.user)'s password; set $PGPASSWORD or ~/.pgpass"
     }
 
+    private static func lost(_ url: PostgresURL) -> StoreError {
+        .storage(
+            "the connection to the trust database at \(url.place) was lost; run the command "
+                + "again once the server is reachable")
+    }
+
     private static func storeError(psql error: PSQLError, url: PostgresURL) -> StoreError {
         let at = url.place
         switch error.code {
@@ -401,9 +404,7 @@ public final class PGConnection: @unchecked Sendable {
         case .connectionError:
             return storeError(transport: error.underlying, url: url)
         case .serverClosedConnection, .uncleanShutdown:
-            return .storage(
-                "the connection to the trust database at \(at) was lost; run the command again "
-                    + "once the server is reachable")
+            return lost(url)
         case .clientClosedConnection:
             return .storage("the connection to the trust database at \(at) is already closed")
         case .sslUnsupported:
@@ -451,19 +452,7 @@ public final class PGConnection: @unchecked Sendable {
     }
 }
 
-/// One statement for ``PGConnection/run(_:)``: SQL with placeholders `$1`, `$2` … and its
-/// binds.
-struct PGStatement {
-    let sql: String
-    let binds: [PGValue]
-
-    init(_ sql: String, _ binds: [PGValue] = []) {
-        self.sql = sql
-        self.binds = binds
-    }
-}
-
-/// What the server answered one statement of ``PGConnection/run(_:byName:outsideTransaction:)``.
+/// What the server answered one statement (``PGConnection/run(_:_:byName:beginning:)``).
 struct PGAnswer {
     fileprivate enum Raw {
         /// An unnamed statement's whole result.
