@@ -228,13 +228,16 @@ public final class PostgresStore: AlongsideStore, @unchecked Sendable {
         try transaction(write: false) { run in try PGAuditChain.anchor(run) }
     }
 
+    /// The head row's change counter.
+    static let changesQuery = "SELECT changes FROM audit_head WHERE one = 1"
+
     /// The `changes` counter of the head row: every audit entry bumps it in the same
     /// statement that writes the entry, and so do writes that write no entry (PIN attempts),
     /// so it changes whenever any console commits a change. One primary-key read.
     public func changeCounter() throws -> Int64 {
         try lock.withLock {
             do {
-                return try connection().query("SELECT changes FROM audit_head WHERE one = 1")
+                return try connection().query(Self.changesQuery)
                     .first?.optInt(0) ?? 0
             } catch {
                 throw PostgresErrors.plain(error, url: url)

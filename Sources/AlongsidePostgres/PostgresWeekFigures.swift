@@ -47,7 +47,7 @@ extension PostgresTransaction {
         }
     }
 
-    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)] {
+    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures?)] {
         try run.query(
             """
             SELECT scope, start, "end", presentations, waits FROM week_figures
@@ -59,19 +59,17 @@ extension PostgresTransaction {
                 TimeSpan(
                     start: Date(storedSeconds: row.int(1) ?? 0),
                     end: Date(storedSeconds: row.int(2) ?? 0)),
-                // Bytes that cannot be read back count as no waits at all: `check` reports
-                // the week as differing.
                 WeekFigures(presentations: Int(row.int(3) ?? -1), storedWaits: row.bytes(4) ?? [])
-                    ?? WeekFigures(presentations: -1, waitSeconds: [])
             )
         }
     }
 }
 
 extension PostgresStore {
-    /// The version kept figures are read and kept at: the head row's change counter.
+    /// The version kept figures are read and kept at: the head row's change counter
+    /// (``changeCounter()``'s, read inside the transaction).
     static func dataVersion(_ run: PGRunner) throws -> Int64 {
-        try run.int("SELECT changes FROM audit_head WHERE one = 1") ?? 0
+        try run.int(changesQuery) ?? 0
     }
 
     public func keepWeekFigures(

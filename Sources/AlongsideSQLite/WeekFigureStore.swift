@@ -50,7 +50,7 @@ extension SQLiteTransaction {
         }
     }
 
-    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)] {
+    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures?)] {
         try Row.fetchAll(
             db,
             sql: """
@@ -59,14 +59,11 @@ extension SQLiteTransaction {
                 """
         ).map { row in
             let presentations: Int = row[3]
-            let read = try row.withUnsafeData(atIndex: 4) { bytes in
-                WeekFigures(presentations: presentations, storedWaits: bytes ?? Data())
-            }
             return (
                 row[0], TimeSpan(start: Date(storedSeconds: row[1]), end: Date(storedSeconds: row[2])),
-                // Bytes that cannot be read back count as no waits at all: `check` reports
-                // the week as differing.
-                read ?? WeekFigures(presentations: -1, waitSeconds: [])
+                try row.withUnsafeData(atIndex: 4) { bytes in
+                    WeekFigures(presentations: presentations, storedWaits: bytes ?? Data())
+                }
             )
         }
     }

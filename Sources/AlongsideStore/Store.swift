@@ -217,8 +217,9 @@ public protocol StoreReading {
     /// out, of the site `site` (compared without regard to case; nil: every site), reading
     /// only their arrival, seen time and site, streamed rather than held.
     func tallyArrivals(into tally: inout WeekFigures.Tally, site: String?) throws
-    /// Every week's figures kept, by scope and start (for `check`, which computes each again).
-    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures)]
+    /// Every week's figures kept, by scope and start (for `check`, which computes each again);
+    /// nil figures for a row whose stored waits cannot be read back.
+    func allKeptWeekFigures() throws -> [(scope: String, span: TimeSpan, figures: WeekFigures?)]
 }
 
 /// Week figures kept by the store (the trend's rows of closed weeks, spec §6), read in one
@@ -243,6 +244,13 @@ public enum WeekFigureScope {
     public static let allSites = "*"
     /// One site's.
     public static func site(_ name: String) -> String { name.lowercased() }
+    /// The site a key covers (lower-cased), nil for every site's.
+    public static func site(ofKey key: String) -> String? { key == allSites ? nil : key }
+    /// Whether a presentation's stored `site` is `wanted` (lower-cased; nil: every site).
+    public static func matches(_ site: String, _ wanted: String?) -> Bool {
+        guard let wanted else { return true }
+        return site == wanted || site.lowercased() == wanted
+    }
     /// The longest span figures are kept for (a week is at most 169 hours): the stores'
     /// triggers look back only this far for the spans an arrival falls in, and refuse to
     /// keep longer ones.

@@ -159,11 +159,3 @@ extension WeekFigures {
         self.init(presentations: presentations, waitSeconds: waits)
     }
 }
-
-extension WeekFigureScope {
-    /// Whether a presentation's stored `site` is `wanted` (lower-cased; nil: every site).
-    public static func matches(_ site: String, _ wanted: String?) -> Bool {
-        guard let wanted else { return true }
-        return site == wanted || site.lowercased() == wanted
-    }
-}

@@ -210,16 +210,22 @@ struct WeekFiguresTests {
         let first = ISOWeek(year: 2026, week: 10)!
         let last = first.adding(weeks: 5)
         let rows = random(seed, weeks: 6, calendar: calendar)
-        let full = WeeklySummary.series(
-            from: first, through: last, presentations: rows, shifts: [], calendar: calendar,
-            targetMinutes: 60)
-        let spans = ISOWeek.weeks(from: first, through: last).map { w in
+        let weeks = ISOWeek.weeks(from: first, through: last)
+        let full = weeks.map {
+            WeeklySummary(
+                week: $0, presentations: rows, shifts: [], calendar: calendar, targetMinutes: 60)
+        }
+        let spans = weeks.map { w in
             let b = calendar.interval(of: w)
             return TimeSpan(start: b.start, end: b.end)
         }
-        // The clocks go back in 2026-W43 and forward in W13: spans are not all 7 × 24 h.
+        // The clocks go forward in 2026-W13: that span is 167 hours, not 7 × 24.
         var shuffler = AllocationPropertyTests.Rng(state: seed &+ 99)
-        let figures = WeekFigures.of(rows.shuffled(using: &shuffler), in: spans)
+        var tally = WeekFigures.Tally(spans: spans)
+        for p in rows.shuffled(using: &shuffler) {
+            tally.add(arrivedAt: p.arrivedAt, waitSeconds: p.waitSeconds)
+        }
+        let figures = tally.figures
         #expect(figures.count == full.count)
         for (summary, f) in zip(full, figures) {
             let headline = WeeklySummary(week: summary.week, figures: f, targetMinutes: 60)

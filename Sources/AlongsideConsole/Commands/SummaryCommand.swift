@@ -245,7 +245,7 @@ enum SummaryData {
             while j + 1 < spans.count && figures[j + 1] == nil { j += 1 }
             let run = Array(spans[i...j])
             var tally = WeekFigures.Tally(spans: run)
-            try tx.tallyArrivals(into: &tally, site: scope.isAll ? nil : scope.name)
+            try tx.tallyArrivals(into: &tally, site: WeekFigureScope.site(ofKey: key))
             for (k, f) in tally.figures.enumerated() {
                 figures[i + k] = f
                 if run[k].end <= session.now { computed.append((run[k], f)) }
@@ -264,7 +264,7 @@ enum SummaryData {
 
 /// Week figures a command computed for closed weeks the store did not keep, kept when the
 /// command's transaction is over (``AlongsideStore/keepWeekFigures(_:scope:readAt:)``).
-final class PendingWeekFigures: @unchecked Sendable {
+final class PendingWeekFigures {
     private var pending: [(scope: String, version: Int64, figures: [(span: TimeSpan, figures: WeekFigures)])] = []
 
     /// Adds figures computed from data read at `version`.

@@ -171,43 +171,6 @@ public struct WeeklySummary: Sendable, Equatable {
         return result
     }
 
-    /// The summaries of every week from `first` through `last`, oldest first, from rows
-    /// loaded once: each presentation goes to the week of its arrival and each shift to the
-    /// week it starts in (rows outside the range are ignored). Empty when `last < first`.
-    public static func series(
-        from first: ISOWeek, through last: ISOWeek, presentations: [Presentation],
-        shifts: [Shift], calendar: SiteCalendar, targetMinutes: Int
-    ) -> [WeeklySummary] {
-        guard first <= last else { return [] }
-        let weeks = ISOWeek.weeks(from: first, through: last)
-        let bounds = weeks.map { calendar.interval(of: $0) }
-        // starts[i] is week i's first instant; starts[weeks.count] is the end of the last.
-        let starts = bounds.map(\.start) + [bounds[bounds.count - 1].end]
-        func slot(_ instant: Date) -> Int? {
-            guard instant >= starts[0], instant < starts[starts.count - 1] else { return nil }
-            var low = 0
-            var high = starts.count - 1  // starts[low] ≤ instant < starts[high]
-            while high - low > 1 {
-                let middle = (low + high) / 2
-                if starts[middle] <= instant { low = middle } else { high = middle }
-            }
-            return low
-        }
-        var byWeek = [[Presentation]](repeating: [], count: weeks.count)
-        for p in presentations {
-            if let i = slot(p.arrivedAt) { byWeek[i].append(p) }
-        }
-        var shiftsByWeek = [[Shift]](repeating: [], count: weeks.count)
-        for s in shifts {
-            if let i = slot(s.span.start) { shiftsByWeek[i].append(s) }
-        }
-        return weeks.indices.map {
-            WeeklySummary(
-                week: weeks[$0], bounds: bounds[$0], presentations: byWeek[$0],
-                shiftSeconds: secondsByMentor(shiftsByWeek[$0]), targetMinutes: targetMinutes)
-        }
-    }
-
     /// The figures of rows already known to belong to the week.
     private init(
         week: ISOWeek, bounds: (start: Date, end: Date), presentations inWeek: [Presentation],
@@ -284,15 +247,6 @@ public struct WeekFigures: Sendable, Equatable {
     public init(presentations: Int, waitSeconds: [Int]) {
         self.presentations = presentations
         self.waitSeconds = waitSeconds.sorted()
-    }
-
-    /// The figures of each of `spans` (consecutive, ascending, as the weeks of a trend are),
-    /// from rows loaded once: each presentation counts in the span of its arrival; rows
-    /// outside every span are ignored.
-    public static func of(_ presentations: [Presentation], in spans: [TimeSpan]) -> [WeekFigures] {
-        var tally = Tally(spans: spans)
-        for p in presentations { tally.add(arrivedAt: p.arrivedAt, waitSeconds: p.waitSeconds) }
-        return tally.figures
     }
 
     /// The figures of consecutive spans, counted one presentation at a time (so a store can
